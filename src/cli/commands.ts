@@ -1,0 +1,4 @@
+// Every subcommand, in the order `azsec --help` lists them. Add a command by adding its file here.
+import type { CliCommand } from './command.ts';
+
+export const COMMANDS: CliCommand[] = [];

@@ -1,0 +1,121 @@
+// The store port. Everything that persists goes through this interface; SQL lives only in its backends
+// (store/sqlite/ now, store/postgres/ later). Methods are async so that a networked backend fits unchanged.
+import type { CheckId } from '../core/check-ids.ts';
+
+export type CloudName = 'global' | 'usgov' | 'usgov-dod' | 'china' | 'custom';
+
+export type CredentialKind = 'secret' | 'certificate';
+
+/** An integration as configured by an operator. Secret material is never part of it. */
+export interface Integration {
+  name: string;
+  tenantId: string;
+  clientId: string;
+  credentialKind: CredentialKind;
+  /** PEM certificate (public part) when credentialKind is 'certificate'. Not secret. */
+  certificatePem: string | null;
+  cloud: CloudName;
+  /** Only for cloud 'custom' (and optional overrides of the China login host). */
+  loginUrl: string | null;
+  graphUrl: string | null;
+  intervalMs: number;
+  initialLookbackMs: number;
+  /** Late-arrival window: how far time-window cursors re-read behind their high-water mark. */
+  lateWindowMs: number;
+  enabled: boolean;
+  disabledChecks: CheckId[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The secret as stored: AES-256-GCM ciphertext, produced and opened by config/secrets.ts only.
+ * For a secret credential it holds the client secret; for a certificate, the PEM private key.
+ */
+export interface SealedSecret {
+  ciphertext: string;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One version of a Graph object, ready to store. */
+export interface NewRecord {
+  /** Graph's id of the object. */
+  id: string;
+  /** Version marker: the object's change timestamp, a content hash (users), or the id itself for immutable records. */
+  version: string;
+  /** The record's own time (ISO 8601, UTC): createdDateTime, activityDateTime, lastUpdateDateTime, ... */
+  time: string;
+  /** The Graph object exactly as received, as JSON text. */
+  raw: string;
+}
+
+export interface StoredRecord extends NewRecord {
+  integration: string;
+  check: CheckId;
+  /** When azsec stored it (ISO 8601). */
+  storedAt: string;
+  /** Monotonic insertion sequence, for stable export order and resumable readers. */
+  seq: number;
+}
+
+export type CheckStateName = 'ok' | 'unavailable' | 'throttled' | 'error' | 'pending' | 'disabled';
+
+/** Health and scheduling of one (integration, check). */
+export interface CheckState {
+  integration: string;
+  check: CheckId;
+  state: CheckStateName;
+  /** Human explanation for a state other than ok (which permission, which licence, which error). */
+  reason: string | null;
+  /** The error code (core/errors.ts) behind the state, if any. */
+  errorCode: string | null;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  /** When this check is next due; cooldowns and slow re-probes push it out. */
+  nextDueAt: string | null;
+  /** Total records stored by this check. */
+  collected: number;
+  /** Records stored by the last successful run. */
+  lastRunCollected: number;
+  consecutiveFailures: number;
+  /** When the current non-ok condition was first logged as a warning (so it is logged once, not every cycle). */
+  warnedAt: string | null;
+}
+
+export interface RecordFilter {
+  integration?: string;
+  check?: CheckId;
+  /** Records whose own time is at or after this ISO timestamp. */
+  since?: string;
+}
+
+export interface Store {
+  /** Creates or upgrades the schema. Idempotent. */
+  migrate(): Promise<void>;
+
+  addIntegration(integration: Integration, secret: SealedSecret): Promise<void>;
+  updateIntegration(integration: Integration, secret?: SealedSecret): Promise<void>;
+  getIntegration(name: string): Promise<Integration | null>;
+  getSecret(name: string): Promise<SealedSecret | null>;
+  listIntegrations(): Promise<Integration[]>;
+  /** Removes the integration, its secret, checkpoints and states; its records too when `purgeRecords`. */
+  removeIntegration(name: string, opts: { purgeRecords: boolean }): Promise<boolean>;
+
+  getCheckpoint(integration: string, check: CheckId): Promise<JsonValue | null>;
+  /**
+   * Stores the records and moves the checkpoint in ONE transaction. A record whose (integration, check, id, version)
+   * is already stored is skipped. `cursor` undefined leaves the checkpoint as it is.
+   * Returns how many records were new.
+   */
+  commit(integration: string, check: CheckId, records: NewRecord[], cursor: JsonValue | undefined): Promise<{ inserted: number }>;
+
+  getCheckState(integration: string, check: CheckId): Promise<CheckState | null>;
+  listCheckStates(integration?: string): Promise<CheckState[]>;
+  putCheckState(state: CheckState): Promise<void>;
+
+  exportRecords(filter: RecordFilter): AsyncIterable<StoredRecord>;
+  countRecords(filter: RecordFilter): Promise<number>;
+
+  close(): Promise<void>;
+}
