@@ -1,0 +1,177 @@
+// Versioned schema of the PostgreSQL backend. Migrations are applied in order at start, each once, inside ONE
+// transaction that first takes a transaction-scoped advisory lock: when several collector processes start together,
+// one migrates and the others wait, then find nothing left to do. A database migrated by a newer azsec (a version
+// this code does not know) is refused rather than written with an older idea of the schema.
+import type { Pool, PoolClient } from 'pg';
+import { AzsecError } from '../../core/errors.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Arbitrary but fixed: the advisory-lock key every azsec process uses for migrations ("azsec" in ASCII + 1). */
+export const MIGRATION_LOCK_KEY = 0x617a7365630001n;
+
+// Column notes:
+// - raw, cursor and every ISO timestamp are TEXT so they come back exactly as written (jsonb reorders keys,
+//   timestamptz reformats and drops Graph's 7th fractional digit). Numeric shadows (time_us, next_due_ms) serve
+//   filtering and ordering.
+// - records has no foreign key to integrations: removing an integration may keep its records.
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'store tables',
+    sql: `
+      CREATE TABLE integrations (
+        name text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        client_id text NOT NULL,
+        credential_kind text NOT NULL,
+        certificate_pem text,
+        cloud text NOT NULL,
+        login_url text,
+        graph_url text,
+        interval_ms bigint NOT NULL,
+        initial_lookback_ms bigint NOT NULL,
+        late_window_ms bigint NOT NULL,
+        enabled boolean NOT NULL,
+        disabled_checks text[] NOT NULL DEFAULT '{}',
+        created_at text NOT NULL,
+        updated_at text NOT NULL,
+        secret_ciphertext text NOT NULL
+      );
+
+      CREATE TABLE records (
+        seq bigserial PRIMARY KEY,
+        integration text NOT NULL,
+        check_id text NOT NULL,
+        id text NOT NULL,
+        version text NOT NULL,
+        time text NOT NULL,
+        time_us bigint,
+        raw text NOT NULL,
+        stored_at text NOT NULL,
+        CONSTRAINT records_identity UNIQUE (integration, check_id, id, version)
+      );
+      CREATE INDEX records_by_check ON records (integration, check_id, seq);
+      CREATE INDEX records_by_time ON records (time_us);
+
+      CREATE TABLE checkpoints (
+        integration text NOT NULL,
+        check_id text NOT NULL,
+        cursor text NOT NULL,
+        PRIMARY KEY (integration, check_id)
+      );
+
+      CREATE TABLE check_states (
+        integration text NOT NULL,
+        check_id text NOT NULL,
+        state text NOT NULL,
+        reason text,
+        error_code text,
+        last_attempt_at text,
+        last_success_at text,
+        next_due_at text,
+        next_due_ms bigint,
+        collected bigint NOT NULL,
+        last_run_collected bigint NOT NULL,
+        consecutive_failures integer NOT NULL,
+        warned_at text,
+        PRIMARY KEY (integration, check_id)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'leases and workers',
+    sql: `
+      -- One lease row per integration, created with it (trigger) and removed with it (cascade).
+      CREATE TABLE leases (
+        integration text PRIMARY KEY REFERENCES integrations (name) ON DELETE CASCADE,
+        worker_id text,
+        token bigint NOT NULL DEFAULT 0,
+        expires_ms bigint NOT NULL DEFAULT 0,
+        claimed_ms bigint
+      );
+      CREATE INDEX leases_by_worker ON leases (worker_id) WHERE worker_id IS NOT NULL;
+
+      -- Fencing tokens come from one sequence: strictly increasing across every claim, so a successor's token is
+      -- always higher than its predecessor's.
+      CREATE SEQUENCE lease_tokens;
+
+      CREATE TABLE workers (
+        worker_id text PRIMARY KEY,
+        heartbeat_ms bigint NOT NULL,
+        expires_ms bigint NOT NULL
+      );
+
+      CREATE FUNCTION azsec_create_lease() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO leases (integration) VALUES (NEW.name) ON CONFLICT DO NOTHING;
+        RETURN NEW;
+      END;
+      $$;
+      CREATE TRIGGER integrations_create_lease AFTER INSERT ON integrations
+        FOR EACH ROW EXECUTE FUNCTION azsec_create_lease();
+
+      INSERT INTO leases (integration) SELECT name FROM integrations ON CONFLICT DO NOTHING;
+    `,
+  },
+];
+
+export interface MigrateResult {
+  /** Versions applied by this call (empty when another process had already applied them). */
+  applied: number[];
+  version: number;
+}
+
+/** Brings the database to the newest schema this code knows. Safe to call from many processes at once. */
+export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrateResult> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    try {
+      const result = await migrateLocked(client, migrations);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function migrateLocked(client: PoolClient, migrations: readonly Migration[]): Promise<MigrateResult> {
+  // Held until COMMIT/ROLLBACK; everything below, including creating the bookkeeping table, runs serialised.
+  await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
+  await client.query(`
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+  const appliedVersions = new Set(done.rows.map((row) => row.version));
+  const known = new Set(migrations.map((m) => m.version));
+  const unknown = [...appliedVersions].filter((v) => !known.has(v));
+  if (unknown.length > 0) {
+    throw new AzsecError(
+      'ERR_STORE',
+      `The PostgreSQL schema has migration ${Math.max(...unknown)}, which this azsec version does not know; upgrade azsec on this host.`,
+      { unknownVersions: unknown },
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (appliedVersions.has(migration.version)) continue;
+    await client.query(migration.sql);
+    await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    applied.push(migration.version);
+  }
+  const version = Math.max(0, ...migrations.map((m) => m.version));
+  return { applied, version };
+}

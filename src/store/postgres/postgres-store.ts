@@ -1,0 +1,285 @@
+// The Store port on PostgreSQL: the shared state of several collector processes. Semantics match the embedded
+// SQLite store: commit() is one transaction (records + checkpoint), a record identity (integration, check, id,
+// version) is stored once, exportRecords streams in seq order page by page (keyset on seq, never everything in
+// memory, no transaction held open between pages).
+import type { Pool } from 'pg';
+import type { CheckId } from '../../core/check-ids.ts';
+import { systemClock } from '../../core/clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AzsecError } from '../../core/errors.ts';
+import type {
+  CheckState,
+  Integration,
+  JsonValue,
+  NewRecord,
+  RecordFilter,
+  SealedSecret,
+  Store,
+  StoredRecord,
+} from '../store.ts';
+import { isoToMicros } from './iso-micros.ts';
+import { migrate } from './migrations.ts';
+import { createPool, inTransaction, isUniqueViolation, runQuery, storeError } from './pg-pool.ts';
+import type { PostgresConnectionOptions } from './pg-pool.ts';
+import {
+  CHECK_STATE_COLUMNS,
+  INTEGRATION_COLUMNS,
+  RECORD_COLUMNS,
+  checkStateFromRow,
+  integrationFromRow,
+  integrationValues,
+  recordFromRow,
+} from './postgres-rows.ts';
+import type { CheckStateRow, IntegrationRow, RecordRow } from './postgres-rows.ts';
+import { writeCommit } from './write-commit.ts';
+
+export interface PostgresStoreOptions extends PostgresConnectionOptions {
+  /** Supplies storedAt; injected by tests. */
+  clock?: Clock;
+  /** Rows per exportRecords page (default 1,000). */
+  exportPageSize?: number;
+  /** Apply migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+/** A PostgreSQL Store; `pool` is exposed so the lease store can share its connections. */
+export interface PostgresStore extends Store {
+  readonly pool: Pool;
+}
+
+export async function createPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
+  const pool = createPool(opts);
+  const store = new PgStore(pool, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000);
+  if (opts.migrate !== false) {
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+  return store;
+}
+
+function whereRecords(filter: RecordFilter, values: unknown[]): string[] {
+  const where: string[] = [];
+  if (filter.integration !== undefined) {
+    values.push(filter.integration);
+    where.push(`integration = $${values.length}`);
+  }
+  if (filter.check !== undefined) {
+    values.push(filter.check);
+    where.push(`check_id = $${values.length}`);
+  }
+  if (filter.since !== undefined) {
+    const since = isoToMicros(filter.since);
+    if (since === null) {
+      throw new AzsecError('ERR_CONFIG_INVALID', `"since" is not an ISO 8601 timestamp: ${filter.since}`);
+    }
+    values.push(since);
+    where.push(`time_us >= $${values.length}`);
+  }
+  return where;
+}
+
+class PgStore implements PostgresStore {
+  readonly pool: Pool;
+  readonly #clock: Clock;
+  readonly #pageSize: number;
+  #closed = false;
+
+  constructor(pool: Pool, clock: Clock, pageSize: number) {
+    this.pool = pool;
+    this.#clock = clock;
+    this.#pageSize = pageSize;
+  }
+
+  async migrate(): Promise<void> {
+    try {
+      await migrate(this.pool);
+    } catch (error) {
+      throw storeError('migration', error);
+    }
+  }
+
+  async addIntegration(integration: Integration, secret: SealedSecret): Promise<void> {
+    try {
+      await this.pool.query(
+        `INSERT INTO integrations (${INTEGRATION_COLUMNS}, secret_ciphertext)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+        [...integrationValues(integration), secret.ciphertext],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AzsecError('ERR_INTEGRATION_EXISTS', `An integration named "${integration.name}" already exists.`, {
+          integration: integration.name,
+        });
+      }
+      throw storeError('addIntegration', error);
+    }
+  }
+
+  async updateIntegration(integration: Integration, secret?: SealedSecret): Promise<void> {
+    const values = integrationValues(integration);
+    const sets = INTEGRATION_COLUMNS.split(', ')
+      .slice(1)
+      .map((column, index) => `${column} = $${index + 2}`);
+    if (secret !== undefined) {
+      values.push(secret.ciphertext);
+      sets.push(`secret_ciphertext = $${values.length}`);
+    }
+    const rows = await runQuery(this.pool, 'updateIntegration', `UPDATE integrations SET ${sets.join(', ')} WHERE name = $1 RETURNING name`, values);
+    if (rows.length === 0) {
+      throw new AzsecError('ERR_INTEGRATION_NOT_FOUND', `No integration is named "${integration.name}".`, {
+        integration: integration.name,
+      });
+    }
+  }
+
+  async getIntegration(name: string): Promise<Integration | null> {
+    const rows = await runQuery<IntegrationRow>(this.pool, 'getIntegration', `SELECT ${INTEGRATION_COLUMNS} FROM integrations WHERE name = $1`, [name]);
+    const row = rows[0];
+    return row === undefined ? null : integrationFromRow(row);
+  }
+
+  async getSecret(name: string): Promise<SealedSecret | null> {
+    const rows = await runQuery<{ secret_ciphertext: string }>(
+      this.pool,
+      'getSecret',
+      'SELECT secret_ciphertext FROM integrations WHERE name = $1',
+      [name],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { ciphertext: row.secret_ciphertext };
+  }
+
+  async listIntegrations(): Promise<Integration[]> {
+    const rows = await runQuery<IntegrationRow>(this.pool, 'listIntegrations', `SELECT ${INTEGRATION_COLUMNS} FROM integrations ORDER BY name`);
+    return rows.map(integrationFromRow);
+  }
+
+  async removeIntegration(name: string, opts: { purgeRecords: boolean }): Promise<boolean> {
+    return inTransaction(this.pool, 'removeIntegration', async (client) => {
+      const removed = await client.query('DELETE FROM integrations WHERE name = $1', [name]);
+      await client.query('DELETE FROM checkpoints WHERE integration = $1', [name]);
+      await client.query('DELETE FROM check_states WHERE integration = $1', [name]);
+      if (opts.purgeRecords) await client.query('DELETE FROM records WHERE integration = $1', [name]);
+      return (removed.rowCount ?? 0) > 0;
+    });
+  }
+
+  async getCheckpoint(integration: string, check: CheckId): Promise<JsonValue | null> {
+    const rows = await runQuery<{ cursor: string }>(
+      this.pool,
+      'getCheckpoint',
+      'SELECT cursor FROM checkpoints WHERE integration = $1 AND check_id = $2',
+      [integration, check],
+    );
+    const row = rows[0];
+    return row === undefined ? null : (JSON.parse(row.cursor) as JsonValue);
+  }
+
+  async commit(
+    integration: string,
+    check: CheckId,
+    records: NewRecord[],
+    cursor: JsonValue | undefined,
+  ): Promise<{ inserted: number }> {
+    const storedAt = new Date(this.#clock.now()).toISOString();
+    return inTransaction(this.pool, 'commit', (client) => writeCommit(client, integration, check, records, cursor, storedAt));
+  }
+
+  async getCheckState(integration: string, check: CheckId): Promise<CheckState | null> {
+    const rows = await runQuery<CheckStateRow>(
+      this.pool,
+      'getCheckState',
+      `SELECT ${CHECK_STATE_COLUMNS} FROM check_states WHERE integration = $1 AND check_id = $2`,
+      [integration, check],
+    );
+    const row = rows[0];
+    return row === undefined ? null : checkStateFromRow(row);
+  }
+
+  async listCheckStates(integration?: string): Promise<CheckState[]> {
+    const rows =
+      integration === undefined
+        ? await runQuery<CheckStateRow>(this.pool, 'listCheckStates', `SELECT ${CHECK_STATE_COLUMNS} FROM check_states ORDER BY integration, check_id`)
+        : await runQuery<CheckStateRow>(
+            this.pool,
+            'listCheckStates',
+            `SELECT ${CHECK_STATE_COLUMNS} FROM check_states WHERE integration = $1 ORDER BY check_id`,
+            [integration],
+          );
+    return rows.map(checkStateFromRow);
+  }
+
+  async putCheckState(state: CheckState): Promise<void> {
+    // next_due_ms shadows next_due_at so that lease claims can compare due times in SQL.
+    const nextDueMs = state.nextDueAt === null ? null : Date.parse(state.nextDueAt);
+    await runQuery(
+      this.pool,
+      'putCheckState',
+      `INSERT INTO check_states (${CHECK_STATE_COLUMNS}, next_due_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (integration, check_id) DO UPDATE SET
+         state = EXCLUDED.state, reason = EXCLUDED.reason, error_code = EXCLUDED.error_code,
+         last_attempt_at = EXCLUDED.last_attempt_at, last_success_at = EXCLUDED.last_success_at,
+         next_due_at = EXCLUDED.next_due_at, collected = EXCLUDED.collected,
+         last_run_collected = EXCLUDED.last_run_collected, consecutive_failures = EXCLUDED.consecutive_failures,
+         warned_at = EXCLUDED.warned_at, next_due_ms = EXCLUDED.next_due_ms`,
+      [
+        state.integration,
+        state.check,
+        state.state,
+        state.reason,
+        state.errorCode,
+        state.lastAttemptAt,
+        state.lastSuccessAt,
+        state.nextDueAt,
+        state.collected,
+        state.lastRunCollected,
+        state.consecutiveFailures,
+        state.warnedAt,
+        nextDueMs === null || Number.isNaN(nextDueMs) ? null : nextDueMs,
+      ],
+    );
+  }
+
+  async *exportRecords(filter: RecordFilter): AsyncIterable<StoredRecord> {
+    const base: unknown[] = [];
+    const where = whereRecords(filter, base);
+    let after = 0;
+    for (;;) {
+      const values = [...base, after, this.#pageSize];
+      const conditions = [...where, `seq > $${base.length + 1}`];
+      const rows = await runQuery<RecordRow>(
+        this.pool,
+        'exportRecords',
+        `SELECT ${RECORD_COLUMNS} FROM records WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT $${base.length + 2}`,
+        values,
+      );
+      for (const row of rows) yield recordFromRow(row);
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < this.#pageSize) return;
+      after = Number(last.seq);
+    }
+  }
+
+  async countRecords(filter: RecordFilter): Promise<number> {
+    const values: unknown[] = [];
+    const where = whereRecords(filter, values);
+    const rows = await runQuery<{ n: string }>(
+      this.pool,
+      'countRecords',
+      `SELECT count(*) AS n FROM records${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      values,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,86 @@
+// Migrations: applied once, in order, safe when several processes start at the same moment.
+import { Pool } from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isAzsecError } from '../../src/core/errors.ts';
+import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations.ts';
+import type { Migration } from '../../src/store/postgres/migrations.ts';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
+import type { TempDatabase } from '../helpers/postgres.ts';
+
+const available = await postgresAvailable();
+
+describe.skipIf(!available)('PostgreSQL migrations', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function freshDatabase(): Promise<TempDatabase> {
+    const db = await withTempDatabase();
+    cleanups.push(() => db.drop());
+    return db;
+  }
+
+  function pool(url: string): Pool {
+    const p = new Pool({ connectionString: url, max: 2 });
+    p.on('error', () => undefined);
+    cleanups.push(() => p.end());
+    return p;
+  }
+
+  it('applies every migration once when four processes migrate a fresh database together', async () => {
+    const db = await freshDatabase();
+    // Separate pools stand for separate processes: separate connections racing for the advisory lock.
+    const pools = [1, 2, 3, 4].map(() => pool(db.url));
+    const results = await Promise.all(pools.map((p) => migrate(p)));
+    const appliedEverywhere = results.flatMap((r) => r.applied).sort((a, b) => a - b);
+    expect(appliedEverywhere).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
+    const rows = await pools[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
+  it('is idempotent: a second run applies nothing and keeps the data', async () => {
+    const db = await freshDatabase();
+    const store = await createPostgresStore({ url: db.url, poolSize: 2 });
+    cleanups.push(() => store.close());
+    await store.commit('acme', 'users', [{ id: 'u1', version: 'h1', time: '2026-01-01T00:00:00Z', raw: '{}' }], { n: 1 });
+    await store.migrate();
+    const again = await migrate(pool(db.url));
+    expect(again.applied).toEqual([]);
+    expect(await store.countRecords({})).toBe(1);
+    expect(await store.getCheckpoint('acme', 'users')).toEqual({ n: 1 });
+  });
+
+  it('applies only the migrations a database is missing, in version order', async () => {
+    const db = await freshDatabase();
+    const p = pool(db.url);
+    const first = await migrate(p, MIGRATIONS.slice(0, 1));
+    expect(first.applied).toEqual([1]);
+    const extra: Migration = { version: 1000, name: 'test extra', sql: 'CREATE TABLE test_extra (x int)' };
+    const rest = await migrate(p, [extra, ...MIGRATIONS]);
+    expect(rest.applied).toEqual([...MIGRATIONS.slice(1).map((m) => m.version), 1000]);
+  });
+
+  it('rolls back a failing migration completely, leaving the previous version', async () => {
+    const db = await freshDatabase();
+    const p = pool(db.url);
+    await migrate(p);
+    const broken: Migration = { version: 1001, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT no_such_function();' };
+    await expect(migrate(p, [...MIGRATIONS, broken])).rejects.toThrow();
+    const tables = await p.query("SELECT 1 FROM pg_tables WHERE tablename = 'half_done'");
+    expect(tables.rowCount).toBe(0);
+    const versions = await p.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
+    expect(versions.rows[0]?.version).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+  });
+
+  it('refuses a database migrated by a newer azsec', async () => {
+    const db = await freshDatabase();
+    const p = pool(db.url);
+    await migrate(p, [...MIGRATIONS, { version: 9999, name: 'from the future', sql: 'SELECT 1' }]);
+    const error = await createPostgresStore({ url: db.url, poolSize: 1 }).catch((e: unknown) => e);
+    expect(isAzsecError(error, 'ERR_STORE')).toBe(true);
+    expect((error as Error).message).toContain('9999');
+  });
+});
