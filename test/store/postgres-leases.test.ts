@@ -1,0 +1,92 @@
+// The PostgreSQL LeaseStore against the lease contract, plus what only a shared database shows: workers in
+// separate processes (separate pools) and the database clock.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAzsecError } from '../../src/core/errors.ts';
+import { createPostgresLeases } from '../../src/store/postgres/postgres-leases.ts';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
+import type { TempDatabase } from '../helpers/postgres.ts';
+import { leaseContract } from './lease-contract.ts';
+
+const available = await postgresAvailable();
+
+describe.skipIf(!available)('PostgreSQL leases', () => {
+  let db: TempDatabase;
+  let store: PostgresStore;
+
+  beforeAll(async () => {
+    db = await withTempDatabase();
+    store = await createPostgresStore({ url: db.url, poolSize: 8 });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  async function empty(): Promise<void> {
+    await store.pool.query('TRUNCATE integrations, leases, workers, check_states, checkpoints, records');
+  }
+
+  leaseContract('PostgreSQL', async (clock) => {
+    await empty();
+    const leases = await createPostgresLeases({ pool: store.pool, clock });
+    return { leases, store, cleanup: () => leases.close() };
+  });
+
+  it('keeps workers in separate processes (separate pools) off each other, on the database clock', async () => {
+    await empty();
+    for (let i = 0; i < 10; i += 1) {
+      await store.addIntegration(
+        {
+          name: `p-${i}`, tenantId: `t-${i}`, clientId: 'c', credentialKind: 'secret', certificatePem: null, cloud: 'global',
+          loginUrl: null, graphUrl: null, intervalMs: 60_000, initialLookbackMs: 60_000, lateWindowMs: 60_000, enabled: true,
+          disabledChecks: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+        },
+        { ciphertext: 's' },
+      );
+    }
+    // No clock injected: expiry comes from the server's clock.
+    const processes = await Promise.all([1, 2].map(() => createPostgresLeases({ url: db.url, poolSize: 3 })));
+    try {
+      await Promise.all(processes.map((p, i) => p.claim(`proc-${i}`, 0, 60_000)));
+      const before = Date.now();
+      const results = await Promise.all(processes.flatMap((p, i) => [p.claim(`proc-${i}`, 10, 60_000), p.claim(`proc-${i}`, 10, 60_000)]));
+      const claimed = results.flat();
+      expect(claimed.map((l) => l.integration).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `p-${i}`).sort());
+      expect(claimed.filter((l) => l.workerId === 'proc-0')).toHaveLength(5);
+      // Generous bounds: the server's clock is this machine's clock.
+      for (const lease of claimed) expect(lease.expiresAt).toBeGreaterThan(before + 60_000 - 5_000);
+      const [a] = claimed;
+      const other = processes[a!.workerId === 'proc-0' ? 1 : 0]!;
+      const error = await other.commitFenced({ ...a!, workerId: 'intruder' }, a!.integration, 'users', [], { x: 1 }).catch((e: unknown) => e);
+      expect(isAzsecError(error, 'ERR_LEASE_LOST')).toBe(true);
+      await other.commitFenced(a!, a!.integration, 'users', [{ id: '1', version: '1', time: '2026-01-01T00:00:00Z', raw: '{}' }], { x: 2 });
+      expect(await store.getCheckpoint(a!.integration, 'users')).toEqual({ x: 2 });
+      await processes[0]!.leave('proc-0');
+      expect(await processes[1]!.claim('proc-1', 10, 60_000)).toHaveLength(5);
+    } finally {
+      await Promise.all(processes.map((p) => p.close()));
+    }
+  });
+
+  it('drops the lease with its integration', async () => {
+    await empty();
+    const leases = await createPostgresLeases({ pool: store.pool });
+    await store.addIntegration(
+      {
+        name: 'gone', tenantId: 't', clientId: 'c', credentialKind: 'secret', certificatePem: null, cloud: 'global',
+        loginUrl: null, graphUrl: null, intervalMs: 60_000, initialLookbackMs: 60_000, lateWindowMs: 60_000, enabled: true,
+        disabledChecks: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+      },
+      { ciphertext: 's' },
+    );
+    const [lease] = await leases.claim('w', 1, 60_000);
+    expect(lease?.integration).toBe('gone');
+    await store.removeIntegration('gone', { purgeRecords: true });
+    const error = await leases.commitFenced(lease!, 'gone', 'users', [{ id: '1', version: '1', time: '2026-01-01T00:00:00Z', raw: '{}' }], undefined).catch((e: unknown) => e);
+    expect(isAzsecError(error, 'ERR_LEASE_LOST')).toBe(true);
+    expect(await store.countRecords({ integration: 'gone' })).toBe(0);
+    expect(await leases.renew(lease!, 60_000)).toBe(false);
+  });
+});
