@@ -212,6 +212,23 @@ describe.skipIf(!available)('PostgreSQL store', () => {
     expect(await store.countRecords({ integration: 'conc' })).toBe(200);
   });
 
+  it('passes TLS settings to the driver, the ssl option taking precedence over the URL', async () => {
+    // The test server has TLS off, so asking for TLS must fail (and not silently fall back to plain text).
+    const server = await store.pool.query<{ ssl: string }>('SHOW ssl');
+    if (server.rows[0]?.ssl !== 'off') {
+      console.warn('TLS precedence test skipped: the test server has TLS enabled');
+      return;
+    }
+    for (const attempt of [{ url: db.url, ssl: true }, { url: `${db.url}?sslmode=verify-full` }]) {
+      const error = await createPostgresStore({ ...attempt, poolSize: 1 }).catch((e: unknown) => e);
+      expect(isAzsecError(error, 'ERR_STORE')).toBe(true);
+      expect((error as Error).message).toMatch(/SSL/i);
+    }
+    const plain = await createPostgresStore({ url: `${db.url}?sslmode=verify-full`, ssl: false, poolSize: 1 });
+    expect(await plain.countRecords({ integration: 'nobody' })).toBe(0);
+    await plain.close();
+  });
+
   it('reports an unreachable server as ERR_STORE without the password', async () => {
     const error = await createPostgresStore({ url: 'postgres://azsec:hunter2-secret@127.0.0.1:1/none' }).catch((e: unknown) => e);
     expect(isAzsecError(error, 'ERR_STORE')).toBe(true);

@@ -12,17 +12,34 @@ export interface PostgresConnectionOptions {
   /** Maximum connections this process opens (default 10). */
   poolSize?: number;
   /**
-   * TLS: `true` for TLS with certificate verification against Node's trust store (plus NODE_EXTRA_CA_CERTS), or
-   * node:tls options such as { ca, servername, rejectUnauthorized }. Overrides sslmode in the URL when given.
+   * TLS: `true` for TLS with certificate verification against Node's trust store (plus NODE_EXTRA_CA_CERTS),
+   * `false` for none, or node:tls options such as { ca, servername }. When given, the URL's ssl, sslmode,
+   * sslcert, sslkey and sslrootcert parameters are ignored: one source of TLS settings, never a silent mix.
    */
   ssl?: boolean | ConnectionOptions;
   /** Reported in pg_stat_activity (default "azsec"). */
   applicationName?: string;
 }
 
+const URL_TLS_PARAMETERS = ['ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert', 'uselibpqcompat'];
+
+/** pg lets parameters in the URL override the `ssl` option; drop them when the option is given. */
+function connectionString(opts: PostgresConnectionOptions): string {
+  if (opts.ssl === undefined) return opts.url;
+  let url: URL;
+  try {
+    url = new URL(opts.url);
+  } catch {
+    // Not a URL (e.g. a libpq keyword string): pass it on unchanged; pg reports what it cannot parse.
+    return opts.url;
+  }
+  for (const name of URL_TLS_PARAMETERS) url.searchParams.delete(name);
+  return url.toString();
+}
+
 export function createPool(opts: PostgresConnectionOptions): Pool {
   const pool = new Pool({
-    connectionString: opts.url,
+    connectionString: connectionString(opts),
     max: opts.poolSize ?? 10,
     application_name: opts.applicationName ?? 'azsec',
     connectionTimeoutMillis: 30_000,
