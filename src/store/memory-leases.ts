@@ -33,6 +33,12 @@ function dueAt(integration: Integration, states: readonly CheckState[]): number 
   return due;
 }
 
+function checkDuration(ms: number): void {
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new AzsecError('ERR_CONFIG_INVALID', `A lease duration must be a positive number of milliseconds, not ${ms}.`);
+  }
+}
+
 export function createMemoryLeases(opts: MemoryLeasesOptions): LeaseStore {
   const store = opts.store;
   const clock = opts.clock ?? systemClock;
@@ -48,6 +54,7 @@ export function createMemoryLeases(opts: MemoryLeasesOptions): LeaseStore {
 
   return {
     async claim(workerId, maxCount, leaseMs) {
+      checkDuration(leaseMs);
       const [integrations, states] = await Promise.all([store.listIntegrations(), store.listCheckStates()]);
       // From here to the return there is no await: the claim is atomic within the process.
       const now = clock.now();
@@ -75,6 +82,7 @@ export function createMemoryLeases(opts: MemoryLeasesOptions): LeaseStore {
     },
 
     async renew(lease, leaseMs) {
+      checkDuration(leaseMs);
       const now = clock.now();
       if (!holds(lease, now)) return false;
       const expiresAt = now + leaseMs;

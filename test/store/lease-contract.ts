@@ -235,6 +235,17 @@ export function leaseContract(name: string, make: (clock: ManualClock) => Promis
       expect(await h.leases.claim('b', 100, LEASE_MS)).toHaveLength(3);
     });
 
+    it('refuses a lease duration that is not a positive number of milliseconds', async () => {
+      await addIntegrations(1);
+      for (const bad of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        const error = await h.leases.claim('w', 1, bad).catch((e: unknown) => e);
+        expect(isAzsecError(error, 'ERR_CONFIG_INVALID')).toBe(true);
+      }
+      const [lease] = await h.leases.claim('w', 1, 1_500.5);
+      expect(lease?.expiresAt).toBeGreaterThanOrEqual(clock.now() + 1_500);
+      expect(isAzsecError(await h.leases.renew(lease!, 0).catch((e: unknown) => e), 'ERR_CONFIG_INVALID')).toBe(true);
+    });
+
     it('claims only enabled integrations with a due or never-run enabled check', async () => {
       const future = new Date(clock.now() + 60_000).toISOString();
       const past = new Date(clock.now() - 1).toISOString();

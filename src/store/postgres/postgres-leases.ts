@@ -65,6 +65,14 @@ const CLAIM = {
     RETURNING leases.integration, leases.token, leases.expires_ms`,
 };
 
+/** Times are bigint milliseconds in SQL: round up, and refuse nonsense early rather than as a SQL error. */
+function wholeMs(ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new AzsecError('ERR_CONFIG_INVALID', `A lease duration must be a positive number of milliseconds, not ${ms}.`);
+  }
+  return Math.ceil(ms);
+}
+
 class PgLeases implements LeaseStore {
   readonly #pool: Pool;
   readonly #ownsPool: boolean;
@@ -77,7 +85,7 @@ class PgLeases implements LeaseStore {
   }
 
   async #now(client: PoolClient): Promise<number> {
-    if (this.#clock !== undefined) return this.#clock.now();
+    if (this.#clock !== undefined) return Math.floor(this.#clock.now());
     const result = await client.query<{ now: string }>(
       'SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now',
     );
@@ -92,7 +100,8 @@ class PgLeases implements LeaseStore {
     );
   }
 
-  async claim(workerId: string, maxCount: number, leaseMs: number): Promise<Lease[]> {
+  async claim(workerId: string, maxCount: number, requestedMs: number): Promise<Lease[]> {
+    const leaseMs = wholeMs(requestedMs);
     return inTransaction(this.#pool, 'lease claim', async (client) => {
       const now = await this.#now(client);
       // The heartbeat lives as long as a lease would: a worker that stops claiming and renewing drops out of the
@@ -129,7 +138,8 @@ class PgLeases implements LeaseStore {
   }
 
   /** On success also moves `lease.expiresAt`. */
-  async renew(lease: Lease, leaseMs: number): Promise<boolean> {
+  async renew(lease: Lease, requestedMs: number): Promise<boolean> {
+    const leaseMs = wholeMs(requestedMs);
     return inTransaction(this.#pool, 'lease renew', async (client) => {
       const now = await this.#now(client);
       const renewed = await client.query<{ expires_ms: string }>(
