@@ -7,7 +7,7 @@ import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts'
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
 import type { TempDatabase } from '../helpers/postgres.ts';
-import { leaseContract } from './lease-contract.ts';
+import { leaseContract, manualClock } from './lease-contract.ts';
 
 const available = await postgresAvailable();
 
@@ -68,6 +68,36 @@ describe.skipIf(!available)('PostgreSQL leases', () => {
     } finally {
       await Promise.all(processes.map((p) => p.close()));
     }
+  });
+
+  it('does not hand a lease over while its fenced commit is still in its transaction', async () => {
+    await empty();
+    const clock = manualClock();
+    const leases = await createPostgresLeases({ pool: store.pool, clock });
+    await store.addIntegration(
+      {
+        name: 'busy', tenantId: 't', clientId: 'c', credentialKind: 'secret', certificatePem: null, cloud: 'global',
+        loginUrl: null, graphUrl: null, intervalMs: 60_000, initialLookbackMs: 60_000, lateWindowMs: 60_000, enabled: true,
+        disabledChecks: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+      },
+      { ciphertext: 's' },
+    );
+    const [lease] = await leases.claim('w1', 1, 60_000);
+    // Hold the lease row the way commitFenced does between its check and its COMMIT.
+    const inFlight = await store.pool.connect();
+    try {
+      await inFlight.query('BEGIN');
+      await inFlight.query('SELECT token FROM leases WHERE integration = $1 FOR UPDATE', ['busy']);
+      clock.advance(60_000);
+      // Expired, but locked: the claim skips it instead of waiting or taking it.
+      expect(await leases.claim('w2', 1, 60_000)).toEqual([]);
+      await inFlight.query('COMMIT');
+    } finally {
+      inFlight.release();
+    }
+    const [successor] = await leases.claim('w2', 1, 60_000);
+    expect(successor?.integration).toBe('busy');
+    expect(successor!.token).toBeGreaterThan(lease!.token);
   });
 
   it('drops the lease with its integration', async () => {
