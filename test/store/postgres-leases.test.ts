@@ -70,6 +70,51 @@ describe.skipIf(!available)('PostgreSQL leases', () => {
     }
   });
 
+  it('keeps every integration with one owner at a time while three processes claim, commit and release in a loop', async () => {
+    await empty();
+    for (let i = 0; i < 7; i += 1) {
+      await store.addIntegration(
+        {
+          name: `loop-${i}`, tenantId: `t-${i}`, clientId: 'c', credentialKind: 'secret', certificatePem: null, cloud: 'global',
+          loginUrl: null, graphUrl: null, intervalMs: 60_000, initialLookbackMs: 60_000, lateWindowMs: 60_000, enabled: true,
+          disabledChecks: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+        },
+        { ciphertext: 's' },
+      );
+    }
+    const processes = await Promise.all([0, 1, 2].map(() => createPostgresLeases({ url: db.url, poolSize: 2 })));
+    const owner = new Map<string, string>();
+    const violations: string[] = [];
+    let commits = 0;
+    const expected = new Set<string>();
+    try {
+      await Promise.all(
+        processes.map(async (leases, p) => {
+          const worker = `loop-worker-${p}`;
+          for (let round = 0; round < 6; round += 1) {
+            for (const lease of await leases.claim(worker, 10, 60_000)) {
+              const current = owner.get(lease.integration);
+              if (current !== undefined) violations.push(`${lease.integration}: ${worker} claimed while ${current} held it`);
+              owner.set(lease.integration, worker);
+              const records = [0, 1, 2].map((n) => ({ id: `r${round}-${n}`, version: '1', time: '2026-01-01T00:00:00Z', raw: '{}' }));
+              await leases.commitFenced(lease, lease.integration, 'users', records, { round, worker });
+              commits += 1;
+              for (const r of records) expected.add(`${lease.integration}|${r.id}`);
+              owner.delete(lease.integration);
+              await leases.release(lease);
+            }
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(processes.map((p) => p.close()));
+    }
+    expect(violations).toEqual([]);
+    expect(commits).toBeGreaterThan(0);
+    // Every committed record is stored once, whichever worker committed it and however often.
+    expect(await store.countRecords({ check: 'users' })).toBe(expected.size);
+  });
+
   it('does not hand a lease over while its fenced commit is still in its transaction', async () => {
     await empty();
     const clock = manualClock();
