@@ -1,0 +1,391 @@
+// The Store port on the embedded SQLite database (node:sqlite). Semantics match the PostgreSQL store: commit() is one
+// transaction (records + checkpoint), a record identity (integration, check, id, version) is stored once, and
+// exportRecords streams in seq order page by page (keyset on seq; nothing is held in memory or locked between pages).
+//
+// Durability settings, chosen for exactly-once collection:
+// - journal_mode=WAL: readers (export, status) never block the collector's writes, and a killed process leaves the
+//   database consistent (the WAL is replayed or ignored as a whole per transaction).
+// - synchronous=FULL: the WAL is fsynced at every COMMIT. With NORMAL, a power loss or OS crash may drop the last
+//   committed transactions after Graph was told nothing and the checkpoint looked durable — we would then re-read
+//   (fine) but a deltaLink-based check (users) might also lose its cursor; FULL makes "commit returned" mean
+//   "on disk". The cost is one fsync per commit, i.e. per page of up to 1,000+ records, which is negligible.
+// - busy_timeout: another process holding the write lock (a second collector or a CLI command) is waited for
+//   instead of failing at once. Writes start with BEGIN IMMEDIATE so the lock is taken up front; a deferred
+//   transaction that upgrades from read to write can fail with SQLITE_BUSY without the busy handler helping.
+import { DatabaseSync } from 'node:sqlite';
+import type { StatementSync } from 'node:sqlite';
+import type { CheckId } from '../../core/check-ids.ts';
+import { systemClock } from '../../core/clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AzsecError, isAzsecError } from '../../core/errors.ts';
+// The ISO → microseconds conversion is pure (no driver) and must agree exactly between the two backends.
+import { isoToMicros } from '../postgres/iso-micros.ts';
+import type {
+  CheckState,
+  Integration,
+  JsonValue,
+  NewRecord,
+  RecordFilter,
+  SealedSecret,
+  Store,
+  StoredRecord,
+} from '../store.ts';
+import { migrate } from './migrations.ts';
+import {
+  CHECK_STATE_COLUMNS,
+  INTEGRATION_COLUMNS,
+  RECORD_COLUMNS,
+  checkStateFromRow,
+  checkStateValues,
+  integrationFromRow,
+  integrationValues,
+  recordFromRow,
+} from './sqlite-rows.ts';
+import type { CheckStateRow, IntegrationRow, RecordRow } from './sqlite-rows.ts';
+
+export interface SqliteStoreOptions {
+  /** The database file (created when absent; its directory must exist). */
+  path: string;
+  /** Supplies storedAt; injected by tests. */
+  clock?: Clock;
+  /** Rows per exportRecords page (default 1,000). */
+  exportPageSize?: number;
+  /** How long to wait for another process's write lock before failing with ERR_STORE (default 30 s). */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
+
+// SQLite extended result codes for a violated PRIMARY KEY / UNIQUE constraint.
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
+export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(opts.path, { enableForeignKeyConstraints: true, timeout: busyTimeoutMs });
+  } catch (error) {
+    throw storeError('open', error);
+  }
+  try {
+    configure(db, busyTimeoutMs);
+    migrate(db);
+    return new SqliteStore(db, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000);
+  } catch (error) {
+    db.close();
+    throw storeError('open', error);
+  }
+}
+
+function configure(db: DatabaseSync, busyTimeoutMs: number): void {
+  // busy_timeout first: switching a new database to WAL needs a moment of exclusive access, and another process may
+  // be doing the same.
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string } | undefined;
+  // An in-memory database (tests only) cannot use WAL and reports "memory"; any other answer means WAL was refused.
+  if (mode?.journal_mode !== 'wal' && mode?.journal_mode !== 'memory') {
+    throw new AzsecError('ERR_STORE', `SQLite refused WAL journal mode (got "${mode?.journal_mode ?? 'nothing'}").`);
+  }
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA foreign_keys = ON');
+}
+
+/** Wraps a driver error as ERR_STORE; AzsecErrors pass through unchanged. */
+function storeError(operation: string, error: unknown): Error {
+  if (isAzsecError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const errcode = sqliteErrcode(error);
+  return new AzsecError(
+    'ERR_STORE',
+    `SQLite ${operation} failed: ${message}`,
+    errcode === undefined ? { operation } : { operation, sqliteCode: errcode },
+    { cause: error },
+  );
+}
+
+function sqliteErrcode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('errcode' in error)) return undefined;
+  const code = (error as { errcode: unknown }).errcode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = sqliteErrcode(error);
+  return code === SQLITE_CONSTRAINT_PRIMARYKEY || code === SQLITE_CONSTRAINT_UNIQUE;
+}
+
+function whereRecords(filter: RecordFilter, values: (string | number)[]): string[] {
+  const where: string[] = [];
+  if (filter.integration !== undefined) {
+    values.push(filter.integration);
+    where.push('integration = ?');
+  }
+  if (filter.check !== undefined) {
+    values.push(filter.check);
+    where.push('check_id = ?');
+  }
+  if (filter.since !== undefined) {
+    const since = isoToMicros(filter.since);
+    if (since === null) {
+      throw new AzsecError('ERR_CONFIG_INVALID', `"since" is not an ISO 8601 timestamp: ${filter.since}`);
+    }
+    values.push(since);
+    where.push('time_us >= ?');
+  }
+  return where;
+}
+
+interface Statements {
+  insertIntegration: StatementSync;
+  updateIntegration: StatementSync;
+  updateIntegrationWithSecret: StatementSync;
+  getIntegration: StatementSync;
+  getSecret: StatementSync;
+  listIntegrations: StatementSync;
+  deleteIntegration: StatementSync;
+  deleteCheckpoints: StatementSync;
+  deleteCheckStates: StatementSync;
+  deleteRecords: StatementSync;
+  getCheckpoint: StatementSync;
+  insertRecord: StatementSync;
+  upsertCheckpoint: StatementSync;
+  getCheckState: StatementSync;
+  listCheckStates: StatementSync;
+  listCheckStatesOf: StatementSync;
+  upsertCheckState: StatementSync;
+}
+
+function prepareStatements(db: DatabaseSync): Statements {
+  const columns = INTEGRATION_COLUMNS.join(', ');
+  const sets = INTEGRATION_COLUMNS.slice(1)
+    .map((column) => `${column} = ?`)
+    .join(', ');
+  return {
+    insertIntegration: db.prepare(
+      `INSERT INTO integrations (${columns}, secret_ciphertext) VALUES (${INTEGRATION_COLUMNS.map(() => '?').join(', ')}, ?)`,
+    ),
+    // name is bound last here: integrationValues() puts it first, the caller moves it.
+    updateIntegration: db.prepare(`UPDATE integrations SET ${sets} WHERE name = ?`),
+    updateIntegrationWithSecret: db.prepare(`UPDATE integrations SET ${sets}, secret_ciphertext = ? WHERE name = ?`),
+    getIntegration: db.prepare(`SELECT ${columns} FROM integrations WHERE name = ?`),
+    getSecret: db.prepare('SELECT secret_ciphertext FROM integrations WHERE name = ?'),
+    listIntegrations: db.prepare(`SELECT ${columns} FROM integrations ORDER BY name`),
+    deleteIntegration: db.prepare('DELETE FROM integrations WHERE name = ?'),
+    deleteCheckpoints: db.prepare('DELETE FROM checkpoints WHERE integration = ?'),
+    deleteCheckStates: db.prepare('DELETE FROM check_states WHERE integration = ?'),
+    deleteRecords: db.prepare('DELETE FROM records WHERE integration = ?'),
+    getCheckpoint: db.prepare('SELECT cursor FROM checkpoints WHERE integration = ? AND check_id = ?'),
+    // ON CONFLICT ... DO NOTHING (not INSERT OR IGNORE): only the identity conflict is skipped; a NOT NULL or type
+    // violation still fails the commit instead of silently dropping the record.
+    insertRecord: db.prepare(`
+      INSERT INTO records (integration, check_id, id, version, time, time_us, raw, stored_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (integration, check_id, id, version) DO NOTHING`),
+    upsertCheckpoint: db.prepare(`
+      INSERT INTO checkpoints (integration, check_id, cursor) VALUES (?, ?, ?)
+      ON CONFLICT (integration, check_id) DO UPDATE SET cursor = excluded.cursor`),
+    getCheckState: db.prepare(`SELECT ${CHECK_STATE_COLUMNS} FROM check_states WHERE integration = ? AND check_id = ?`),
+    listCheckStates: db.prepare(`SELECT ${CHECK_STATE_COLUMNS} FROM check_states ORDER BY integration, check_id`),
+    listCheckStatesOf: db.prepare(`SELECT ${CHECK_STATE_COLUMNS} FROM check_states WHERE integration = ? ORDER BY check_id`),
+    // next_due_ms shadows next_due_at so that due times compare numerically in SQL.
+    upsertCheckState: db.prepare(`
+      INSERT INTO check_states (${CHECK_STATE_COLUMNS}, next_due_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (integration, check_id) DO UPDATE SET
+        state = excluded.state, reason = excluded.reason, error_code = excluded.error_code,
+        last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at,
+        next_due_at = excluded.next_due_at, collected = excluded.collected,
+        last_run_collected = excluded.last_run_collected, consecutive_failures = excluded.consecutive_failures,
+        warned_at = excluded.warned_at, next_due_ms = excluded.next_due_ms`),
+  };
+}
+
+class SqliteStore implements Store {
+  readonly #db: DatabaseSync;
+  readonly #clock: Clock;
+  readonly #pageSize: number;
+  readonly #sql: Statements;
+  #closed = false;
+
+  constructor(db: DatabaseSync, clock: Clock, pageSize: number) {
+    if (!Number.isInteger(pageSize) || pageSize < 1) {
+      throw new AzsecError('ERR_CONFIG_INVALID', `exportPageSize must be a positive integer (got ${pageSize}).`);
+    }
+    this.#db = db;
+    this.#clock = clock;
+    this.#pageSize = pageSize;
+    this.#sql = prepareStatements(db);
+  }
+
+  /** Runs `work` synchronously inside BEGIN IMMEDIATE … COMMIT; ROLLBACK and ERR_STORE on any error. */
+  #transaction<T>(operation: string, work: () => T): T {
+    this.#assertOpen(operation);
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      throw storeError(operation, error);
+    }
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        this.#db.exec('ROLLBACK');
+      } catch {
+        // SQLite already rolled back (it does on some errors, e.g. SQLITE_FULL); nothing is left to undo.
+      }
+      throw storeError(operation, error);
+    }
+  }
+
+  /** Runs one statement-level operation with driver errors wrapped. */
+  #run<T>(operation: string, work: () => T): T {
+    this.#assertOpen(operation);
+    try {
+      return work();
+    } catch (error) {
+      throw storeError(operation, error);
+    }
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closed) throw new AzsecError('ERR_STORE', `SQLite ${operation} failed: the store is closed.`, { operation });
+  }
+
+  async migrate(): Promise<void> {
+    this.#run('migration', () => migrate(this.#db));
+  }
+
+  async addIntegration(integration: Integration, secret: SealedSecret): Promise<void> {
+    this.#assertOpen('addIntegration');
+    try {
+      this.#sql.insertIntegration.run(...integrationValues(integration), secret.ciphertext);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AzsecError('ERR_INTEGRATION_EXISTS', `An integration named "${integration.name}" already exists.`, {
+          integration: integration.name,
+        });
+      }
+      throw storeError('addIntegration', error);
+    }
+  }
+
+  async updateIntegration(integration: Integration, secret?: SealedSecret): Promise<void> {
+    const [name, ...rest] = integrationValues(integration);
+    const result = this.#run('updateIntegration', () =>
+      secret === undefined
+        ? this.#sql.updateIntegration.run(...rest, name ?? null)
+        : this.#sql.updateIntegrationWithSecret.run(...rest, secret.ciphertext, name ?? null),
+    );
+    if (Number(result.changes) === 0) {
+      throw new AzsecError('ERR_INTEGRATION_NOT_FOUND', `No integration is named "${integration.name}".`, {
+        integration: integration.name,
+      });
+    }
+  }
+
+  async getIntegration(name: string): Promise<Integration | null> {
+    const row = this.#run('getIntegration', () => this.#sql.getIntegration.get(name)) as IntegrationRow | undefined;
+    return row === undefined ? null : integrationFromRow(row);
+  }
+
+  async getSecret(name: string): Promise<SealedSecret | null> {
+    const row = this.#run('getSecret', () => this.#sql.getSecret.get(name)) as { secret_ciphertext: string } | undefined;
+    return row === undefined ? null : { ciphertext: row.secret_ciphertext };
+  }
+
+  async listIntegrations(): Promise<Integration[]> {
+    const rows = this.#run('listIntegrations', () => this.#sql.listIntegrations.all()) as unknown as IntegrationRow[];
+    return rows.map(integrationFromRow);
+  }
+
+  async removeIntegration(name: string, opts: { purgeRecords: boolean }): Promise<boolean> {
+    return this.#transaction('removeIntegration', () => {
+      const removed = this.#sql.deleteIntegration.run(name);
+      this.#sql.deleteCheckpoints.run(name);
+      this.#sql.deleteCheckStates.run(name);
+      if (opts.purgeRecords) this.#sql.deleteRecords.run(name);
+      return Number(removed.changes) > 0;
+    });
+  }
+
+  async getCheckpoint(integration: string, check: CheckId): Promise<JsonValue | null> {
+    const row = this.#run('getCheckpoint', () => this.#sql.getCheckpoint.get(integration, check)) as { cursor: string } | undefined;
+    return row === undefined ? null : (JSON.parse(row.cursor) as JsonValue);
+  }
+
+  async commit(
+    integration: string,
+    check: CheckId,
+    records: NewRecord[],
+    cursor: JsonValue | undefined,
+  ): Promise<{ inserted: number }> {
+    const storedAt = new Date(this.#clock.now()).toISOString();
+    const insert = this.#sql.insertRecord;
+    // One prepared statement run per record inside one transaction: with SQLite in-process there is no round trip
+    // to save, so a loop is as fast as a multi-row statement and needs no chunking. `changes` is 0 for a skipped
+    // duplicate (also a duplicate within this same batch), 1 for a new record.
+    return this.#transaction('commit', () => {
+      let inserted = 0;
+      for (const r of records) {
+        inserted += Number(insert.run(integration, check, r.id, r.version, r.time, isoToMicros(r.time), r.raw, storedAt).changes);
+      }
+      if (cursor !== undefined) this.#sql.upsertCheckpoint.run(integration, check, JSON.stringify(cursor));
+      return { inserted };
+    });
+  }
+
+  async getCheckState(integration: string, check: CheckId): Promise<CheckState | null> {
+    const row = this.#run('getCheckState', () => this.#sql.getCheckState.get(integration, check)) as CheckStateRow | undefined;
+    return row === undefined ? null : checkStateFromRow(row);
+  }
+
+  async listCheckStates(integration?: string): Promise<CheckState[]> {
+    const rows = this.#run('listCheckStates', () =>
+      integration === undefined ? this.#sql.listCheckStates.all() : this.#sql.listCheckStatesOf.all(integration),
+    ) as unknown as CheckStateRow[];
+    return rows.map(checkStateFromRow);
+  }
+
+  async putCheckState(state: CheckState): Promise<void> {
+    const nextDueMs = state.nextDueAt === null ? null : Date.parse(state.nextDueAt);
+    this.#run('putCheckState', () =>
+      this.#sql.upsertCheckState.run(...checkStateValues(state), nextDueMs === null || Number.isNaN(nextDueMs) ? null : nextDueMs),
+    );
+  }
+
+  async *exportRecords(filter: RecordFilter): AsyncIterable<StoredRecord> {
+    const base: (string | number)[] = [];
+    const where = [...whereRecords(filter, base), 'seq > ?'];
+    const page = this.#run('exportRecords', () =>
+      this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`),
+    );
+    let after = 0;
+    for (;;) {
+      // Each page is its own short read: no transaction stays open while the consumer works through the rows,
+      // so a slow export never holds back WAL checkpoints or the collector.
+      const rows = this.#run('exportRecords', () => page.all(...base, after, this.#pageSize)) as unknown as RecordRow[];
+      for (const row of rows) yield recordFromRow(row);
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < this.#pageSize) return;
+      after = last.seq;
+    }
+  }
+
+  async countRecords(filter: RecordFilter): Promise<number> {
+    const values: (string | number)[] = [];
+    const where = whereRecords(filter, values);
+    const row = this.#run('countRecords', () =>
+      this.#db.prepare(`SELECT count(*) AS n FROM records${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`).get(...values),
+    ) as { n: number } | undefined;
+    return row?.n ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}
