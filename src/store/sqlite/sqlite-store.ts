@@ -1,19 +1,8 @@
 // The Store port on the embedded SQLite database (node:sqlite). Semantics match the PostgreSQL store: commit() is one
 // transaction (records + checkpoint), a record identity (integration, check, id, version) is stored once, and
 // exportRecords streams in seq order page by page (keyset on seq; nothing is held in memory or locked between pages).
-//
-// Durability settings, chosen for exactly-once collection:
-// - journal_mode=WAL: readers (export, status) never block the collector's writes, and a killed process leaves the
-//   database consistent (the WAL is replayed or ignored as a whole per transaction).
-// - synchronous=FULL: the WAL is fsynced at every COMMIT. With NORMAL, a power loss or OS crash may drop the last
-//   committed transactions after Graph was told nothing and the checkpoint looked durable — we would then re-read
-//   (fine) but a deltaLink-based check (users) might also lose its cursor; FULL makes "commit returned" mean
-//   "on disk". The cost is one fsync per commit, i.e. per page of up to 1,000+ records, which is negligible.
-// - busy_timeout: another process holding the write lock (a second collector or a CLI command) is waited for
-//   instead of failing at once. Writes start with BEGIN IMMEDIATE so the lock is taken up front; a deferred
-//   transaction that upgrades from read to write can fail with SQLITE_BUSY without the busy handler helping.
-import { DatabaseSync } from 'node:sqlite';
-import type { StatementSync } from 'node:sqlite';
+// Connection settings (WAL, synchronous=FULL, busy timeout) and why: open-database.ts.
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -31,6 +20,7 @@ import type {
   StoredRecord,
 } from '../store.ts';
 import { migrate } from './migrations.ts';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.ts';
 import {
   CHECK_STATE_COLUMNS,
   INTEGRATION_COLUMNS,
@@ -54,41 +44,24 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
-
 // SQLite extended result codes for a violated PRIMARY KEY / UNIQUE constraint.
 const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
-  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(opts.path, { enableForeignKeyConstraints: true, timeout: busyTimeoutMs });
+    db = openDatabase(opts.path, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   } catch (error) {
     throw storeError('open', error);
   }
   try {
-    configure(db, busyTimeoutMs);
     migrate(db);
     return new SqliteStore(db, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000);
   } catch (error) {
     db.close();
     throw storeError('open', error);
   }
-}
-
-function configure(db: DatabaseSync, busyTimeoutMs: number): void {
-  // busy_timeout first: switching a new database to WAL needs a moment of exclusive access, and another process may
-  // be doing the same.
-  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-  const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string } | undefined;
-  // An in-memory database (tests only) cannot use WAL and reports "memory"; any other answer means WAL was refused.
-  if (mode?.journal_mode !== 'wal' && mode?.journal_mode !== 'memory') {
-    throw new AzsecError('ERR_STORE', `SQLite refused WAL journal mode (got "${mode?.journal_mode ?? 'nothing'}").`);
-  }
-  db.exec('PRAGMA synchronous = FULL');
-  db.exec('PRAGMA foreign_keys = ON');
 }
 
 /** Wraps a driver error as ERR_STORE; AzsecErrors pass through unchanged. */
