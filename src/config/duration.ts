@@ -19,13 +19,13 @@ export type DurationResult = { ok: true; ms: number } | { ok: false; message: st
 
 /** Parses a duration without throwing; `message` explains the problem in words an operator can act on. */
 export function readDuration(input: string): DurationResult {
+  // Messages never repeat the input: a value typed into the wrong option may be a secret.
   const text = input.trim().toLowerCase();
-  const shown = JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
   if (text === '') return { ok: false, message: `is empty; write ${EXAMPLES}` };
   if (/^\d+$/.test(text)) {
-    return text === '0' ? { ok: true, ms: 0 } : { ok: false, message: `${shown} has no unit; write ${EXAMPLES}` };
+    return text === '0' ? { ok: true, ms: 0 } : { ok: false, message: `has no unit; write ${EXAMPLES}` };
   }
-  if (/\d[.,]\d/.test(text)) return { ok: false, message: `${shown} has a fraction; use whole numbers, e.g. 1h30m instead of 1.5h` };
+  if (/\d[.,]\d/.test(text)) return { ok: false, message: `has a fraction; use whole numbers, e.g. 1h30m instead of 1.5h` };
   let ms = 0;
   let smallestSoFar = Number.POSITIVE_INFINITY;
   let end = 0;
@@ -34,14 +34,14 @@ export function readDuration(input: string): DurationResult {
     const [, amount = '', unit = ''] = match;
     const scale = UNITS.find((u) => u.unit === unit)?.ms ?? 0;
     if (scale >= smallestSoFar) {
-      return { ok: false, message: `${shown} repeats a unit or has them out of order; write larger units first, e.g. 1h30m` };
+      return { ok: false, message: `repeats a unit or has them out of order; write larger units first, e.g. 1h30m` };
     }
     smallestSoFar = scale;
     ms += Number(amount) * scale;
     end = PART.lastIndex;
   }
-  if (end !== text.length) return { ok: false, message: `${shown} is not a duration; write ${EXAMPLES}` };
-  if (!Number.isSafeInteger(ms)) return { ok: false, message: `${shown} is too long a duration` };
+  if (end !== text.length) return { ok: false, message: `is not a duration; write ${EXAMPLES}` };
+  if (!Number.isSafeInteger(ms)) return { ok: false, message: 'is too long a duration' };
   return { ok: true, ms };
 }
 

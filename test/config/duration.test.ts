@@ -49,7 +49,8 @@ describe('parseDuration', () => {
       error = e;
     }
     expect(isAzsecError(error, 'ERR_CONFIG_INVALID')).toBe(true);
-    expect((error as Error).message).toMatch(/^interval: "soon" is not a duration/);
+    expect((error as Error).message).toMatch(/^interval: is not a duration; write a whole number with a unit/);
+    expect((error as Error).message).not.toContain('soon');
     expect((error as { details: unknown }).details).toEqual({ issues: [{ field: 'interval', message: expect.any(String) }] });
   });
 });
