@@ -249,7 +249,8 @@ export function renderDirectoryAudit(ctx: TenantContext, key: number, timeMs: nu
   const initiator = activity === 'Consent to application' && r.chance(0.6) ? subject : admin;
   let initiatedBy: GraphObject;
   if (byApp) {
-    const sys = r.pick(SYSTEM_APPS);
+    // Role assignments by apps come from PIM activations; user updates from Exchange's directory sync.
+    const sys = activity === 'Add member to role' ? SYSTEM_APPS[0] : SYSTEM_APPS[1];
     initiatedBy = {
       user: null,
       app: {
