@@ -20,7 +20,7 @@ const EC_KEY = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const DAY_MS = 86_400_000;
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 /** Loads the CA and server certificate from `stateDir`, or creates them when absent, expiring or not valid for `host`. */
 export async function loadOrCreateCertificates(stateDir: string, host: string): Promise<SimulatorCertificates> {
@@ -63,7 +63,7 @@ async function createCertificates(host: string): Promise<{ caPem: string; caKeyP
   const caKeys = await webcrypto.subtle.generateKey(EC_KEY, true, ['sign', 'verify']);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=azsec Graph simulator CA',
-    keys: caKeys as CryptoKeyPair,
+    keys: caKeys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
     signingAlgorithm: SIGNING,
     notBefore: new Date(now - DAY_MS),
     notAfter: new Date(now + 3650 * DAY_MS),
@@ -102,7 +102,7 @@ async function createCertificates(host: string): Promise<{ caPem: string; caKeyP
   };
 }
 
-async function pkcs8Pem(key: CryptoKey): Promise<string> {
+async function pkcs8Pem(key: webcrypto.CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
   const body = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
   return `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`;
