@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { stat } from 'node:fs/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isAzsecError } from '../../src/core/errors.ts';
 import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.ts';
 import { collect, rec, storeContract } from './store-contract.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -153,6 +155,41 @@ describe('SQLite store', () => {
     const error = await store.commit('x', 'users', [rec('a')], undefined).catch((e: unknown) => e);
     expect(isAzsecError(error, 'ERR_STORE')).toBe(true);
     expect(isAzsecError(await store.countRecords({}).catch((e: unknown) => e), 'ERR_STORE')).toBe(true);
+  });
+
+  it('copies committed pages into the database file from the worker thread', async () => {
+    const file = await dbPath();
+    const store = await createSqliteStore({ path: file });
+    try {
+      const sizeBefore = (await stat(file)).size;
+      // About 2,000 WAL pages: under the writer's own checkpoint mark, so only the worker can move them.
+      const raw = JSON.stringify({ padding: 'x'.repeat(1_500) });
+      for (let batch = 0; batch < 4; batch += 1) {
+        const records = Array.from({ length: 1_000 }, (_, i) => ({ ...rec(`w${batch}-${i}`), raw }));
+        await store.commit('wal', 'users', records, { batch });
+      }
+      await vi.waitFor(async () => expect((await stat(file)).size).toBeGreaterThan(sizeBefore + 4_000_000), { timeout: 20_000, interval: 50 });
+      expect(await store.countRecords({ integration: 'wal' })).toBe(4_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('falls back to in-commit checkpoints when the checkpoint worker cannot work', async () => {
+    const db = openDatabase(await dbPath());
+    try {
+      // The worker cannot open a file in a directory that does not exist; it reports that and ends.
+      const checkpointer = startWalCheckpointer(db, path.join(tmpdir(), 'azsec-no-such-dir', 'x.db'), 1_000);
+      expect(db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: FALLBACK_AUTOCHECKPOINT_PAGES });
+      await vi.waitFor(() => expect(db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 1_000 }), {
+        timeout: 20_000,
+        interval: 20,
+      });
+      checkpointer.nudge();
+      await checkpointer.close();
+    } finally {
+      db.close();
+    }
   });
 
   it('keeps records and checkpoint in agreement when the committing process is killed with SIGKILL', async () => {

@@ -21,6 +21,8 @@ import type {
 } from '../store.ts';
 import { migrate } from './migrations.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.ts';
+import { NO_CHECKPOINTER, startWalCheckpointer } from './wal-checkpointer.ts';
+import type { WalCheckpointer } from './wal-checkpointer.ts';
 import {
   CHECK_STATE_COLUMNS,
   INTEGRATION_COLUMNS,
@@ -42,22 +44,29 @@ export interface SqliteStoreOptions {
   exportPageSize?: number;
   /** How long to wait for another process's write lock before failing with ERR_STORE (default 30 s). */
   busyTimeoutMs?: number;
+  /** Checkpoint the WAL in a worker thread instead of inside commits (default true; see wal-checkpointer.ts). */
+  backgroundCheckpoints?: boolean;
 }
+
 
 // SQLite extended result codes for a violated PRIMARY KEY / UNIQUE constraint.
 const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   let db: DatabaseSync;
   try {
-    db = openDatabase(opts.path, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+    db = openDatabase(opts.path, busyTimeoutMs);
   } catch (error) {
     throw storeError('open', error);
   }
   try {
     migrate(db);
-    return new SqliteStore(db, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000);
+    const inMemory = opts.path === ':memory:' || opts.path === '';
+    const checkpointer =
+      opts.backgroundCheckpoints === false || inMemory ? NO_CHECKPOINTER : startWalCheckpointer(db, opts.path, busyTimeoutMs);
+    return new SqliteStore(db, checkpointer, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000);
   } catch (error) {
     db.close();
     throw storeError('open', error);
@@ -179,13 +188,15 @@ class SqliteStore implements Store {
   readonly #clock: Clock;
   readonly #pageSize: number;
   readonly #sql: Statements;
+  readonly #checkpointer: WalCheckpointer;
   #closed = false;
 
-  constructor(db: DatabaseSync, clock: Clock, pageSize: number) {
+  constructor(db: DatabaseSync, checkpointer: WalCheckpointer, clock: Clock, pageSize: number) {
     if (!Number.isInteger(pageSize) || pageSize < 1) {
       throw new AzsecError('ERR_CONFIG_INVALID', `exportPageSize must be a positive integer (got ${pageSize}).`);
     }
     this.#db = db;
+    this.#checkpointer = checkpointer;
     this.#clock = clock;
     this.#pageSize = pageSize;
     this.#sql = prepareStatements(db);
@@ -300,7 +311,7 @@ class SqliteStore implements Store {
     // One prepared statement run per record inside one transaction: with SQLite in-process there is no round trip
     // to save, so a loop is as fast as a multi-row statement and needs no chunking. `changes` is 0 for a skipped
     // duplicate (also a duplicate within this same batch), 1 for a new record.
-    return this.#transaction('commit', () => {
+    const result = this.#transaction('commit', () => {
       let inserted = 0;
       for (const r of records) {
         inserted += Number(insert.run(integration, check, r.id, r.version, r.time, isoToMicros(r.time), r.raw, storedAt).changes);
@@ -308,6 +319,8 @@ class SqliteStore implements Store {
       if (cursor !== undefined) this.#sql.upsertCheckpoint.run(integration, check, JSON.stringify(cursor));
       return { inserted };
     });
+    this.#checkpointer.nudge();
+    return result;
   }
 
   async getCheckState(integration: string, check: CheckId): Promise<CheckState | null> {
@@ -359,6 +372,8 @@ class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // The worker's connection first: the last connection to close checkpoints everything and removes the WAL.
+    await this.#checkpointer.close();
     this.#db.close();
   }
 }
