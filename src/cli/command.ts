@@ -4,6 +4,8 @@ export interface GlobalOptions {
   dataDir: string;
   /** --log-format human|json */
   logFormat: 'human' | 'json';
+  /** --store URL, else AZSEC_STORE_URL: postgres://… selects PostgreSQL; unset, the embedded SQLite store. */
+  storeUrl: string | undefined;
 }
 
 export interface CliIo {

@@ -1,5 +1,11 @@
 // Every subcommand, in the order `azsec --help` lists them. Add a command by adding its file here.
 import type { CliCommand } from './command.ts';
+import { exportCommand } from './commands/export.ts';
+import { integrationsCommand } from './commands/integrations.ts';
+import { pollCommand } from './commands/poll.ts';
+import { runCommand } from './commands/run.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { startCommand } from './commands/start.ts';
+import { statusCommand } from './commands/status.ts';
 
-export const COMMANDS: CliCommand[] = [simulateCommand];
+export const COMMANDS: CliCommand[] = [startCommand, integrationsCommand, pollCommand, runCommand, statusCommand, exportCommand, simulateCommand];

@@ -14,7 +14,7 @@ const io: CliIo = {
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'Usage: azsec [--data-dir DIR] [--log-format human|json] <command> [options]',
+    'Usage: azsec [--data-dir DIR] [--store URL] [--log-format human|json] <command> [options]',
     '',
     'Collects Microsoft Graph security and identity telemetry for many tenants.',
     '',
@@ -23,6 +23,8 @@ function helpText(): string {
     '',
     'Global options:',
     '  --data-dir DIR          where the embedded store and key file live (env AZSEC_DATA_DIR; default ./data)',
+    '  --store URL             postgres://user@host:5432/db to share a PostgreSQL store (env AZSEC_STORE_URL);',
+    '                          default: the embedded SQLite store in the data dir',
     '  --log-format FORMAT     human (default) or json',
     '',
     'Run `azsec <command> --help` for a command\'s options.',
@@ -31,7 +33,7 @@ function helpText(): string {
 
 export async function main(argv: string[]): Promise<number> {
   // Global options come before the command name; everything after it belongs to the command.
-  const commandIndex = argv.findIndex((arg, i) => !arg.startsWith('-') && !['--data-dir', '--log-format'].includes(argv[i - 1] ?? ''));
+  const commandIndex = argv.findIndex((arg, i) => !arg.startsWith('-') && !['--data-dir', '--log-format', '--store'].includes(argv[i - 1] ?? ''));
   const globalArgs = commandIndex === -1 ? argv : argv.slice(0, commandIndex);
   const commandName = commandIndex === -1 ? undefined : argv[commandIndex];
   const commandArgs = commandIndex === -1 ? [] : argv.slice(commandIndex + 1);
@@ -43,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         'data-dir': { type: 'string' },
         'log-format': { type: 'string' },
+        store: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -69,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   const globals: GlobalOptions = {
     dataDir: path.resolve(parsed.values['data-dir'] ?? process.env.AZSEC_DATA_DIR ?? 'data'),
     logFormat,
+    storeUrl: parsed.values.store ?? (process.env.AZSEC_STORE_URL || undefined),
   };
   const command = COMMANDS.find((c) => c.name === commandName);
   if (!command) {

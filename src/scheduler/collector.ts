@@ -5,7 +5,7 @@ import { ALL_CHECKS } from '../checks/all-checks.ts';
 import type { CheckDefinition } from '../checks/check-definition.ts';
 import { cloudEndpoints } from '../config/clouds.ts';
 import type { CloudEndpoints } from '../config/clouds.ts';
-import { openSecret } from '../config/secrets.ts';
+import { integrationCredential } from '../config/integration-credential.ts';
 import type { CheckId } from '../core/check-ids.ts';
 import { systemClock } from '../core/clock.ts';
 import type { Clock } from '../core/clock.ts';
@@ -127,16 +127,6 @@ export class Collector {
     return connection;
   }
 
-  private async credential(integration: Integration): Promise<Credential> {
-    const sealed = await this.opts.store.getSecret(integration.name);
-    if (sealed === null) throw new AzsecError('ERR_SECRET_KEY', `No stored credential for integration "${integration.name}"`);
-    const plaintext = openSecret(this.opts.secretKey, sealed, integration.name);
-    if (integration.credentialKind === 'certificate') {
-      return { kind: 'certificate', privateKeyPem: plaintext, certificatePem: integration.certificatePem ?? '' };
-    }
-    return { kind: 'secret', secret: plaintext };
-  }
-
   /** Runs the integration's due checks (all enabled ones in 'once' mode, except those cooling down). */
   async runIntegration(integration: Integration, mode: 'once' | 'scheduled', signal?: AbortSignal): Promise<CycleSummary> {
     const summary: CycleSummary = { integration: integration.name, checks: [] };
@@ -173,7 +163,7 @@ export class Collector {
     let token: AccessToken;
     let connection: Connection;
     try {
-      connection = this.connection(integration, await this.credential(integration));
+      connection = this.connection(integration, await integrationCredential(this.opts.store, this.opts.secretKey, integration));
       token = await connection.tokens.getToken();
       // A token obtained before a new admin consent lacks the new role: re-probing a permission gap gets a fresh one.
       const reprobing = due.some((c) => states.get(c.id)?.errorCode === 'ERR_GRAPH_FORBIDDEN_PERMISSION' && this.missing(c, token).length > 0);
