@@ -84,6 +84,21 @@ describe('tenant dataset', () => {
     expect(c).not.toBe(a);
   });
 
+  it('returns a fresh object from every render, so callers mutating it change nothing', () => {
+    const ds = createTenantDataset(options());
+    for (const e of ENDPOINTS) {
+      const d = ds.endpoint(e);
+      const snapshot = JSON.stringify(d.render(0));
+      const mutated = d.render(0);
+      for (const v of Object.values(mutated)) {
+        if (Array.isArray(v)) v.push('mutated');
+        else if (v && typeof v === 'object') (v as Record<string, unknown>).mutated = true;
+      }
+      mutated.id = 'mutated';
+      expect(JSON.stringify(d.render(0))).toBe(snapshot);
+    }
+  });
+
   it('holds the default volumes with initial records inside the history window', () => {
     const ds = createTenantDataset(options());
     const sizes = Object.fromEntries(ENDPOINTS.map((e) => [e, ds.endpoint(e).size()]));

@@ -14,7 +14,7 @@ import { alertId, renderAlert } from './render-alert.ts';
 import { directoryAuditId, renderDirectoryAudit } from './render-directory-audit.ts';
 import { incidentId, renderIncident } from './render-incident.ts';
 import { renderRiskDetection, riskDetectionId } from './render-risk-detection.ts';
-import { renderRiskyUser, riskyUserId } from './render-risky-user.ts';
+import { renderRiskyUser, riskyUserId, riskyUserToUserKey } from './render-risky-user.ts';
 import { dayKey, renderSecureScore, secureScoreId } from './render-secure-score.ts';
 import { renderSignIn, signInId } from './render-sign-in.ts';
 import { renderUser, userId } from './render-user.ts';
@@ -137,7 +137,7 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
       case 'identityProtection.riskDetections':
         return renderRiskDetection(ctx, key, t, state);
       case 'identityProtection.riskyUsers':
-        return renderRiskyUser(ctx, key, t, state);
+        return renderRiskyUser(ctx, key, t, state, deletedUsers.has(riskyUserToUserKey(ctx, key)));
       case 'security.secureScores':
         return renderSecureScore(ctx, key, t, state);
       case 'users':

@@ -60,7 +60,8 @@ export function renderAlert(ctx: TenantContext, key: number, timeMs: number, sta
     actorDisplayName: tpl.category === 'InitialAccess' && r.chance(0.2) ? r.pick(['Storm-0501', 'Midnight Blizzard', 'Octo Tempest']) : null,
     threatDisplayName: tpl.threatDisplayName ?? null,
     threatFamilyName: tpl.threatFamilyName ?? null,
-    mitreTechniques: tpl.mitreTechniques,
+    // Copied: callers may mutate what render() returns, never the shared template.
+    mitreTechniques: [...tpl.mitreTechniques],
     createdDateTime: graphTime(timeMs),
     lastUpdateDateTime: graphTime(t.lastUpdateMs),
     resolvedDateTime: t.resolvedMs === null ? null : graphTime(t.resolvedMs),

@@ -36,7 +36,8 @@ const CLOSED: ReadonlyArray<readonly [readonly [string, string, string], number]
   [['confirmedCompromised', 'high', 'adminConfirmedUserCompromised'], 1],
 ];
 
-export function renderRiskyUser(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined): GraphObject {
+/** `userDeleted`: the user behind the record was deleted from the directory (riskyUser.isDeleted). */
+export function renderRiskyUser(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined, userDeleted = false): GraphObject {
   const r = rngFor(ctx.seed, 'riskyUser', key);
   const user = ctx.userBasics(riskyUserToUserKey(ctx, key));
   const atRiskLevel = (): string => r.weighted([['low', 3], ['medium', 5], ['high', 2]] as const);
@@ -50,7 +51,7 @@ export function renderRiskyUser(ctx: TenantContext, key: number, timeMs: number,
   return {
     '@odata.type': '#microsoft.graph.riskyUser',
     id: user.id,
-    isDeleted: false,
+    isDeleted: userDeleted,
     isProcessing: false,
     riskLastUpdatedDateTime: graphTime(timeMs),
     riskLevel,
