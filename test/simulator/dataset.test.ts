@@ -510,6 +510,23 @@ describe('tenant dataset', () => {
     expect(new Set(values).size).toBeGreaterThan(10);
   });
 
+  it('replaces the day\'s secure score when one is added for a day that has it', () => {
+    const ds = createTenantDataset(options());
+    const d = ds.endpoint('security.secureScores');
+    const size = d.size();
+    const [rec] = ds.add('security.secureScores', 1, START + MINUTE);
+    expect(d.size()).toBe(size);
+    expect(rec?.id).toBe(`${TENANT}_${new Date(START).toISOString().slice(0, 10)}`);
+    expect(d.render(size - 1)).toEqual(rec);
+    expectSorted(d);
+  });
+
+  it('refuses indexes outside the records', () => {
+    const d = createTenantDataset(options()).endpoint('security.incidents');
+    expect(() => d.render(d.size())).toThrow(RangeError);
+    expect(() => d.idAt(-1)).toThrow(RangeError);
+  });
+
   it('holds a million sign-ins compactly and renders the newest of them', () => {
     const ds = createTenantDataset(options({ historyMs: 30 * DAY, volume: { 'auditLogs.signIns': 1_000_000 } }));
     const d = ds.endpoint('auditLogs.signIns');

@@ -236,6 +236,7 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
         out.push(s.render(key, t));
         continue;
       }
+      // Every user of the population is already risky: no new risky user can appear (fewer records are returned).
       if (endpoint === 'identityProtection.riskyUsers' && s.nextKey >= ctx.populationSize) break;
       key = s.nextKey++;
       if (endpoint === 'security.alerts_v2') incidentOfAlert.set(key, recentIncident(r));
@@ -424,15 +425,20 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
   const endpointViews = new Map<SimEndpoint, EndpointData>();
   for (const e of ENDPOINTS) {
     const s = store(e);
+    // An index past the end would otherwise read an unused typed-array slot and render a bogus record.
+    const checked = (i: number): number => {
+      if (!Number.isInteger(i) || i < 0 || i >= s.records.size()) throw new RangeError(`${e}: index ${i} outside 0..${s.records.size() - 1}`);
+      return i;
+    };
     endpointViews.set(e, {
       endpoint: e,
       timeProperty: TIME_PROPERTY[e],
       size: () => s.records.size(),
-      timeAt: (i) => s.records.timeAt(i),
-      idAt: (i) => s.records.idAt(i),
+      timeAt: (i) => s.records.timeAt(checked(i)),
+      idAt: (i) => s.records.idAt(checked(i)),
       lowerBound: (t) => s.records.lowerBound(t),
       upperBound: (t) => s.records.upperBound(t),
-      render: (i) => s.render(s.records.keyAt(i), s.records.timeAt(i)),
+      render: (i) => s.render(s.records.keyAt(checked(i)), s.records.timeAt(i)),
     });
   }
 
