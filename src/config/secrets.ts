@@ -75,7 +75,7 @@ async function readKeyFile(keyPath: string): Promise<Buffer | null> {
     if (!info.isFile()) throw keyFileError(keyPath, 'is not a regular file.');
     if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
       const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
-      throw keyFileError(keyPath, `can be read by other users (mode ${mode}); restrict it with: chmod 600 ${keyPath}`);
+      throw keyFileError(keyPath, `is open to other users (mode ${mode}); restrict it to its owner with: chmod 600 ${keyPath}`);
     }
     const key = decodeKey(await handle.readFile('utf8'));
     if (key === null) throw keyFileError(keyPath, `does not hold a valid key; it must hold ${KEY_FORMS}.`);

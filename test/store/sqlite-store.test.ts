@@ -148,6 +148,14 @@ describe('SQLite store', () => {
     expect(isAzsecError(error, 'ERR_STORE')).toBe(true);
   });
 
+  it('refuses an export page size that is not a positive whole number', async () => {
+    const file = await dbPath();
+    for (const exportPageSize of [0, -1, 2.5]) {
+      const error = await createSqliteStore({ path: file, exportPageSize }).catch((e: unknown) => e);
+      expect(isAzsecError(error, 'ERR_CONFIG_INVALID')).toBe(true);
+    }
+  });
+
   it('fails with ERR_STORE after close, and closing twice is harmless', async () => {
     const store = await createSqliteStore({ path: await dbPath() });
     await store.close();

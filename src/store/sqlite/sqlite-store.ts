@@ -55,19 +55,24 @@ const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
   const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const pageSize = opts.exportPageSize ?? 1_000;
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw new AzsecError('ERR_CONFIG_INVALID', `exportPageSize must be a positive integer (got ${pageSize}).`);
+  }
   let db: DatabaseSync;
   try {
     db = openDatabase(opts.path, busyTimeoutMs);
   } catch (error) {
     throw storeError('open', error);
   }
+  let checkpointer = NO_CHECKPOINTER;
   try {
     migrate(db);
     const inMemory = opts.path === ':memory:' || opts.path === '';
-    const checkpointer =
-      opts.backgroundCheckpoints === false || inMemory ? NO_CHECKPOINTER : startWalCheckpointer(db, opts.path, busyTimeoutMs);
-    return new SqliteStore(db, checkpointer, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000);
+    if (opts.backgroundCheckpoints !== false && !inMemory) checkpointer = startWalCheckpointer(db, opts.path, busyTimeoutMs);
+    return new SqliteStore(db, checkpointer, opts.clock ?? systemClock, pageSize);
   } catch (error) {
+    await checkpointer.close();
     db.close();
     throw storeError('open', error);
   }
@@ -192,9 +197,6 @@ class SqliteStore implements Store {
   #closed = false;
 
   constructor(db: DatabaseSync, checkpointer: WalCheckpointer, clock: Clock, pageSize: number) {
-    if (!Number.isInteger(pageSize) || pageSize < 1) {
-      throw new AzsecError('ERR_CONFIG_INVALID', `exportPageSize must be a positive integer (got ${pageSize}).`);
-    }
     this.#db = db;
     this.#checkpointer = checkpointer;
     this.#clock = clock;
