@@ -489,6 +489,14 @@ describe('tenant dataset', () => {
     expect(dump(run().ds)).toBe(dump(a.ds));
   });
 
+  it('changes nothing while the live rate is 0, even across days', () => {
+    const ds = createTenantDataset(options());
+    const before = dump(ds);
+    ds.tick(START, 0);
+    ds.tick(START + 3 * DAY, 0);
+    expect(dump(ds)).toBe(before);
+  });
+
   it('adds one secure score per UTC day boundary crossed and caps a big time jump', () => {
     const ds = createTenantDataset(options({ volume: { 'security.secureScores': 90 } }));
     const scores = ds.endpoint('security.secureScores');

@@ -350,6 +350,12 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
     const prev = lastTick;
     if (simNow === prev) return;
     lastTick = simNow;
+    if (ratePerMinute <= 0) {
+      // A rate of 0 freezes the tenant (tests rely on it): not even the daily secure score appears, and turning
+      // the rate back on later starts from now instead of catching up.
+      carry = 0;
+      return;
+    }
 
     // A secure score for each UTC day that started since the previous tick (90 at most after a long jump).
     const scores = store('security.secureScores');
@@ -357,7 +363,7 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
       if (!scores.timeOfKey.has(dayKey(d))) addRecords('security.secureScores', 1, d, rngFor(ctx.seed, 'score', d));
     }
 
-    const expected = carry + (Math.max(0, ratePerMinute) * (simNow - prev)) / MINUTE_MS;
+    const expected = carry + (ratePerMinute * (simNow - prev)) / MINUTE_MS;
     let n = Math.floor(expected);
     carry = expected - n;
     if (n <= 0) return;
