@@ -35,8 +35,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   throw new AzsecError(
     'ERR_CONFIG_INVALID',
     scheme === null
-      ? 'The store URL (storeUrl) is not a URL; give a postgres:// or postgresql:// URL, or leave it unset for the embedded SQLite store.'
-      : `The store URL (storeUrl) has the unsupported scheme "${scheme}"; give a postgres:// or postgresql:// URL, or leave it unset for the embedded SQLite store.`,
+      ? 'The store URL (--store or AZSEC_STORE_URL) is not a URL; give a postgres:// or postgresql:// URL, or leave it unset for the embedded SQLite store.'
+      : `The store URL (--store or AZSEC_STORE_URL) has the unsupported scheme "${scheme}"; give a postgres:// or postgresql:// URL, or leave it unset for the embedded SQLite store.`,
     { option: 'storeUrl', ...(scheme === null ? {} : { scheme }) },
   );
 }

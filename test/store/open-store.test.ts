@@ -66,7 +66,7 @@ describe('openStore', () => {
     const error = await openStore({ dataDir, storeUrl: 'mysql://azsec:hunter2-secret@db.example/azsec' }).catch((e: unknown) => e);
     expect(isAzsecError(error, 'ERR_CONFIG_INVALID')).toBe(true);
     const message = (error as Error).message;
-    expect(message).toContain('storeUrl');
+    expect(message).toContain('--store or AZSEC_STORE_URL');
     expect(message).toContain('"mysql:"');
     expect(message).not.toContain('hunter2');
     expect(JSON.stringify((error as { details: unknown }).details)).not.toContain('hunter2');
@@ -76,7 +76,7 @@ describe('openStore', () => {
     for (const storeUrl of ['azsec:hunter2-secret@db.example/azsec', 'hunter2-secret', '/var/lib/azsec.db']) {
       const error = await openStore({ dataDir: await tempDir(), storeUrl }).catch((e: unknown) => e);
       expect(isAzsecError(error, 'ERR_CONFIG_INVALID')).toBe(true);
-      expect((error as Error).message).toMatch(/storeUrl.*not a URL/);
+      expect((error as Error).message).toMatch(/--store or AZSEC_STORE_URL\) is not a URL/);
       expect((error as Error).message).not.toContain('hunter2');
       expect(JSON.stringify((error as { details: unknown }).details)).not.toContain('hunter2');
     }
