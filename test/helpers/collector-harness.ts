@@ -42,7 +42,8 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'azsec-harness-'));
   const sim = await startSimulator({
-    stateDir: path.join(dir, 'sim'),
+    // One CA per test process: fetch caches its TLS context, so a second CA would not be trusted.
+    stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
     throttling: false,
     liveRatePerMinute: 0,
     seed: 11,
