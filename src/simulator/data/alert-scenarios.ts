@@ -152,6 +152,19 @@ export const SCENARIOS: readonly Scenario[] = [
         'A process encrypted many files and dropped ransom notes, a typical ransomware behavior.',
         ['Ransom:Win32/LockBit.PA!MTB', 'LockBit'],
       ),
+      {
+        // Defender for Cloud alerts reach alerts_v2 with a serviceSource after unknownFutureValue (an evolvable
+        // member): Graph masks it as unknownFutureValue unless the caller sends Prefer: include-unknown-enum-members.
+        title: 'Suspicious process executed',
+        category: 'Execution',
+        serviceSource: 'microsoftDefenderForCloud',
+        detectionSource: 'microsoftDefenderForServers',
+        severity: 'high',
+        mitreTechniques: ['T1059'],
+        description: 'Machine logs indicate that a suspicious process was running on the virtual machine.',
+        recommendedActions: ENDPOINT_ACTIONS,
+        evidence: ['deviceEvidence', 'processEvidence', 'fileEvidence', 'ipEvidence'],
+      },
     ],
   },
   {

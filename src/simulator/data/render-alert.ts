@@ -79,4 +79,5 @@ const PRODUCT_NAMES: Record<string, string> = {
   microsoftDefenderForIdentity: 'Microsoft Defender for Identity',
   microsoftDefenderForCloudApps: 'Microsoft Defender for Cloud Apps',
   azureAdIdentityProtection: 'Microsoft Entra ID Protection',
+  microsoftDefenderForCloud: 'Microsoft Defender for Cloud',
 };
