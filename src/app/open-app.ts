@@ -1,5 +1,6 @@
 // Wires the pieces a command needs from the global options: the store (SQLite in the data dir, or PostgreSQL), the
 // secret-encryption key, the logger and the collector. Commands call this; it never listens or parses arguments.
+import { hostname } from 'node:os';
 import { loadSecretKey } from '../config/secrets.ts';
 import { systemClock } from '../core/clock.ts';
 import type { Clock } from '../core/clock.ts';
@@ -7,7 +8,10 @@ import { createLogger } from '../log/logger.ts';
 import type { Logger } from '../log/logger.ts';
 import { Collector } from '../scheduler/collector.ts';
 import type { CollectorOptions } from '../scheduler/collector.ts';
+import { LeaseWorker } from '../scheduler/lease-worker.ts';
 import { openStore } from '../store/open-store.ts';
+import { createPostgresLeases } from '../store/postgres/postgres-leases.ts';
+import type { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
 
 export interface AppOptions {
@@ -26,6 +30,11 @@ export interface App {
   logger: Logger;
   clock: Clock;
   collector(): Collector;
+  /**
+   * Runs collection until `signal` aborts: a single collector on the embedded store, or a lease-holding worker on
+   * PostgreSQL so that any number of processes share the integrations.
+   */
+  runCollection(signal: AbortSignal, opts?: { leaseMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,6 +56,20 @@ export async function openApp(opts: AppOptions): Promise<App> {
     logger,
     clock,
     collector: () => (collector ??= new Collector({ store, secretKey, logger, clock, ...opts.collector })),
+    async runCollection(signal, runOpts = {}) {
+      if (!('pool' in store)) {
+        await (collector ??= new Collector({ store, secretKey, logger, clock, ...opts.collector })).run(signal);
+        return;
+      }
+      const workerId = opts.env.AZSEC_WORKER_ID ?? `${hostname()}-${process.pid}`;
+      const c = new Collector({ store, secretKey, logger, clock, ...opts.collector, graph: { ...opts.collector?.graph, userAgentSuffix: `worker/${workerId}` } });
+      const leases = await createPostgresLeases({ pool: (store as PostgresStore).pool });
+      try {
+        await new LeaseWorker({ store, leases, collector: c, logger, clock, workerId, ...(runOpts.leaseMs === undefined ? {} : { leaseMs: runOpts.leaseMs }) }).run(signal);
+      } finally {
+        await leases.close();
+      }
+    },
     close: () => store.close(),
   };
 }

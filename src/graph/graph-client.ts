@@ -38,6 +38,8 @@ export interface GraphClientOptions {
    * 1 request/s per tenant for all apps together and sends no Retry-After, so pacing beats backing off after 429s.
    */
   pacing?: Array<{ prefix: string; minIntervalMs: number }>;
+  /** Appended to the User-Agent (e.g. "worker/host-123"), so Graph-side logs tell workers apart. */
+  userAgentSuffix?: string;
   /** Called on every HTTP exchange, for counters. */
   onRequest?: (info: { url: string; status: number }) => void;
 }
@@ -51,7 +53,7 @@ const BASE_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 
 export class GraphClient {
-  private readonly opts: Required<Omit<GraphClientOptions, 'onRequest'>> & Pick<GraphClientOptions, 'onRequest'>;
+  private readonly opts: Required<Omit<GraphClientOptions, 'onRequest' | 'userAgentSuffix'>> & Pick<GraphClientOptions, 'onRequest' | 'userAgentSuffix'>;
   private readonly origin: string;
   private readonly lastStart = new Map<string, number>();
 
@@ -161,7 +163,7 @@ export class GraphClient {
       Authorization: `Bearer ${token.token}`,
       Accept: 'application/json',
       'client-request-id': randomUUID(),
-      'User-Agent': USER_AGENT,
+      'User-Agent': this.opts.userAgentSuffix === undefined ? USER_AGENT : `${USER_AGENT} ${this.opts.userAgentSuffix}`,
     };
     if (req.preferUnknownEnums === true) headers.Prefer = 'include-unknown-enum-members';
     await this.pace(url, req.signal);

@@ -30,13 +30,11 @@ export interface CollectorOptions {
   clock?: Clock;
   /** Builds the token provider of an integration; msal-node by default (tests may substitute). */
   tokenProvider?: (integration: Integration, credential: Credential, endpoints: CloudEndpoints) => TokenProvider;
-  graph?: Partial<Pick<GraphClientOptions, 'maxRetries' | 'maxThrottleRetries' | 'maxWaitMs' | 'requestTimeoutMs' | 'random' | 'pacing'>>;
+  graph?: Partial<Pick<GraphClientOptions, 'maxRetries' | 'maxThrottleRetries' | 'maxWaitMs' | 'requestTimeoutMs' | 'random' | 'pacing' | 'userAgentSuffix'>>;
   /** Integrations collected at the same time (default 16). */
   integrationConcurrency?: number;
   /** Checks of one tenant collected at the same time (default 4), within Graph's per-tenant limits. */
   checkConcurrency?: number;
-  /** Where records and cursors are written; store.commit by default (a lease-fenced commit for workers). */
-  commit?: CommitFn;
   random?: () => number;
 }
 
@@ -128,7 +126,7 @@ export class Collector {
   }
 
   /** Runs the integration's due checks (all enabled ones in 'once' mode, except those cooling down). */
-  async runIntegration(integration: Integration, mode: 'once' | 'scheduled', signal?: AbortSignal): Promise<CycleSummary> {
+  async runIntegration(integration: Integration, mode: 'once' | 'scheduled', signal?: AbortSignal, fencedCommit?: CommitFn): Promise<CycleSummary> {
     const summary: CycleSummary = { integration: integration.name, checks: [] };
     const store = this.opts.store;
     const now = this.clock.now();
@@ -192,7 +190,8 @@ export class Collector {
       summary.checks.push({ id: check.id, state: 'unavailable', inserted: 0 });
     }
 
-    const commit = this.opts.commit ?? ((i, c, r, cur) => store.commit(i, c, r, cur));
+    // Workers sharing PostgreSQL pass a commit fenced by their lease; a single process commits directly.
+    const commit: CommitFn = fencedCommit ?? ((i, c, r, cur) => store.commit(i, c, r, cur));
     await runLimited(runnable, this.opts.checkConcurrency ?? 4, async (check) => {
       const prev = states.get(check.id) ?? null;
       const lookbackMs = Math.min(integration.initialLookbackMs, check.retentionMs);
@@ -214,7 +213,8 @@ export class Collector {
         await this.record(integration, check, prev, outcome, result.inserted, this.clock.now());
         summary.checks.push({ id: check.id, state: 'ok', inserted: result.inserted });
       } catch (error) {
-        if (signal?.aborted === true) return;
+        // Stopped, or the lease was lost to another worker: the successor owns this integration's state now.
+        if (signal?.aborted === true || isAzsecError(error, 'ERR_LEASE_LOST')) return;
         const outcome = outcomeOfError(check, error, integration.intervalMs);
         await this.record(integration, check, prev, outcome, 0, this.clock.now());
         summary.checks.push({ id: check.id, state: outcome.state, inserted: 0 });

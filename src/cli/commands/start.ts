@@ -68,7 +68,7 @@ export const startCommand: CliCommand = {
       io.out('Press Ctrl+C to stop.');
       const stop = new AbortController();
       void waitForStopSignal().then(() => stop.abort());
-      await app.collector().run(stop.signal);
+      await app.runCollection(stop.signal);
       return 0;
     } finally {
       await app.close();
