@@ -1,0 +1,74 @@
+// One measured run in its own process, so that its peak RSS is its own (the simulator runs in the parent):
+//   mode "collector": the real collector backfills auditLogs.signIns into a fresh SQLite store;
+//   mode "ceiling":   the same pages fetched, JSON.parse'd and committed to a fresh SQLite store, no collector logic.
+// Prints one JSON line {records, ms, maxRssMb}.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CHECK_IDS } from '../src/core/check-ids.ts';
+import { quietSqliteExperimentalWarning } from '../src/core/quiet-warnings.ts';
+import { sealSecret } from '../src/config/secrets.ts';
+import { createLogger } from '../src/log/logger.ts';
+import { Collector } from '../src/scheduler/collector.ts';
+import { createSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import type { NewRecord } from '../src/store/store.ts';
+
+interface ChildInput {
+  mode: 'collector' | 'ceiling';
+  url: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+quietSqliteExperimentalWarning();
+const input = JSON.parse(process.argv[2] ?? '{}') as ChildInput;
+const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-'));
+const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+let records = 0;
+const start = performance.now();
+
+if (input.mode === 'collector') {
+  const secretKey = randomBytes(32);
+  await store.addIntegration(
+    {
+      name: 'bench',
+      tenantId: input.tenantId,
+      clientId: input.clientId,
+      credentialKind: 'secret',
+      certificatePem: null,
+      cloud: 'custom',
+      loginUrl: input.url,
+      graphUrl: input.url,
+      intervalMs: 300_000,
+      initialLookbackMs: 30 * 86_400_000,
+      lateWindowMs: 600_000,
+      enabled: true,
+      disabledChecks: CHECK_IDS.filter((c) => c !== 'auditLogs.signIns'),
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    },
+    sealSecret(secretKey, input.clientSecret, 'bench'),
+  );
+  const collector = new Collector({ store, secretKey, logger: createLogger({ format: 'json', write: () => undefined }) });
+  await collector.pollOnce();
+  records = await store.countRecords({ integration: 'bench' });
+} else {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: input.clientId, client_secret: input.clientSecret, scope: `${input.url}/.default` });
+  const token = ((await (await fetch(`${input.url}/${input.tenantId}/oauth2/v2.0/token`, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
+  let url: string | undefined = `${input.url}/v1.0/auditLogs/signIns?$top=1000&$orderby=createdDateTime asc`;
+  let page = 0;
+  while (url !== undefined) {
+    const body = (JSON.parse(await (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).text())) as { value: Array<Record<string, unknown>>; '@odata.nextLink'?: string };
+    const batch: NewRecord[] = body.value.map((v) => ({ id: String(v.id), version: String(v.id), time: String(v.createdDateTime), raw: JSON.stringify(v) }));
+    await store.commit('bench', 'auditLogs.signIns', batch, { page: page++ });
+    records += batch.length;
+    url = body['@odata.nextLink'];
+  }
+}
+
+const ms = performance.now() - start;
+await store.close();
+await rm(dir, { recursive: true, force: true });
+process.stdout.write(JSON.stringify({ records, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');

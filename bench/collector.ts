@@ -1,0 +1,90 @@
+// Collector benchmark (issue 3): backfill throughput and peak RSS of the real collector on sign-ins served by the
+// simulator (throttling off), next to this machine's ceiling measured in the same run (the same pages fetched,
+// parsed and committed to the same kind of store with no collector logic), as a ratio; peak RSS at two volumes to
+// show it does not grow with the volume; and the Graph requests of one steady-state cycle of an idle integration.
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { trustExtraCa } from '../src/core/extra-ca.ts';
+import { startSimulator } from '../src/simulator/start-simulator.ts';
+import type { Simulator } from '../src/simulator/types.ts';
+
+interface ChildResult {
+  records: number;
+  ms: number;
+  maxRssMb: number;
+}
+
+function runChild(mode: 'collector' | 'ceiling', sim: Simulator, tenant: string): Promise<ChildResult> {
+  const t = sim.tenants.find((x) => x.name === tenant);
+  if (t === undefined) throw new Error(`no tenant ${tenant}`);
+  const input = JSON.stringify({ mode, url: sim.url, tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret });
+  return new Promise((resolve, reject) => {
+    // Same V8 flags as bin/azsec.js, so the figures are the product's.
+    const child = spawn(process.execPath, ['--max-semi-space-size=4', path.join(import.meta.dirname, 'collector-child.ts'), input], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: sim.caFile },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as ChildResult) : reject(new Error(`${mode} child exited ${code}`))));
+  });
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export async function benchCollector(opts: { records?: number } = {}): Promise<void> {
+  const total = opts.records ?? Number(process.env.AZSEC_BENCH_RECORDS ?? 1_000_000);
+  const small = Math.round(total / 4);
+  const sim = await startSimulator({
+    stateDir: path.join(tmpdir(), 'azsec-bench-ca'),
+    throttling: false,
+    liveRatePerMinute: 0,
+    tenants: [
+      { name: 'big', profile: 'full', volume: { 'auditLogs.signIns': total } },
+      { name: 'small', profile: 'full', volume: { 'auditLogs.signIns': small } },
+      { name: 'idle', profile: 'full' },
+    ],
+  });
+  trustExtraCa(sim.caPem);
+  try {
+    console.log(`\n== collector: backfill of ${fmt(total)} sign-ins from the simulator (throttling off), SQLite store ==`);
+    const ceiling = await runChild('ceiling', sim, 'big');
+    const collector = await runChild('collector', sim, 'big');
+    const smallRun = await runChild('collector', sim, 'small');
+    const ceilingRate = ceiling.records / (ceiling.ms / 1000);
+    const collectorRate = collector.records / (collector.ms / 1000);
+    console.log(`ceiling (fetch + JSON.parse + commit, no collector logic): ${fmt(ceilingRate)} records/s, ${fmt(ceiling.records)} records, peak RSS ${fmt(ceiling.maxRssMb)} MB`);
+    console.log(`collector:                                               ${fmt(collectorRate)} records/s, ${fmt(collector.records)} records, peak RSS ${fmt(collector.maxRssMb)} MB`);
+    console.log(`collector / ceiling: ${(collectorRate / ceilingRate).toFixed(2)}   (target >= 0.50)`);
+    console.log(`peak RSS at ${fmt(smallRun.records)} records: ${fmt(smallRun.maxRssMb)} MB; at ${fmt(collector.records)}: ${fmt(collector.maxRssMb)} MB (target <= 256 MB, flat with volume)`);
+
+    // Steady state: an integration whose data does not change, after its first cycle.
+    const { Collector } = await import('../src/scheduler/collector.ts');
+    const { createSqliteStore } = await import('../src/store/sqlite/sqlite-store.ts');
+    const { sealSecret } = await import('../src/config/secrets.ts');
+    const { createLogger } = await import('../src/log/logger.ts');
+    const { randomBytes } = await import('node:crypto');
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-idle-'));
+    const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+    const key = randomBytes(32);
+    const t = sim.tenant('idle').info;
+    const now = new Date().toISOString();
+    await store.addIntegration(
+      { name: 'idle', tenantId: t.tenantId, clientId: t.clientId, credentialKind: 'secret', certificatePem: null, cloud: 'custom', loginUrl: sim.url, graphUrl: sim.url, intervalMs: 300_000, initialLookbackMs: 86_400_000, lateWindowMs: 600_000, enabled: true, disabledChecks: [], createdAt: now, updatedAt: now },
+      sealSecret(key, t.clientSecret, 'idle'),
+    );
+    const c = new Collector({ store, secretKey: key, logger: createLogger({ format: 'json', write: () => undefined }) });
+    await c.pollOnce();
+    sim.clearRequestLog();
+    await c.pollOnce();
+    const requests = sim.requestLog().filter((e) => e.tenantId === t.tenantId && e.endpoint !== 'token' && e.endpoint !== 'metadata').length;
+    console.log(`steady-state cycle of an idle integration: ${requests} Graph requests (target <= 8)`);
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  } finally {
+    await sim.close();
+  }
+}
