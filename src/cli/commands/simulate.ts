@@ -35,7 +35,8 @@ const tenantSpecSchema = z.strictObject({
   volume: z.partialRecord(z.enum(ENDPOINTS), z.int().min(0).max(5_000_000)).optional(),
   historyMs: z.int().min(0).optional(),
 });
-const tenantsFileSchema = z.union([z.array(tenantSpecSchema), z.strictObject({ tenants: z.array(tenantSpecSchema) })]);
+const tenantListSchema = z.array(tenantSpecSchema);
+const tenantsObjectSchema = z.strictObject({ tenants: tenantListSchema });
 
 export const DEMO_TENANTS: SimTenantSpec[] = [
   { name: 'contoso', profile: 'full' },
@@ -50,7 +51,9 @@ async function readTenantsFile(file: string): Promise<SimTenantSpec[]> {
   } catch (error) {
     throw new AzsecError('ERR_CONFIG_INVALID', `--tenants ${file}: cannot read it as JSON (${(error as Error).message})`);
   }
-  const parsed = tenantsFileSchema.safeParse(json);
+  // Both forms are accepted; the schema is picked by shape, because a failed z.union reports only "Invalid input"
+  // at the root instead of the problems of each tenant.
+  const parsed = Array.isArray(json) ? tenantListSchema.safeParse(json) : tenantsObjectSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new AzsecError('ERR_CONFIG_INVALID', `--tenants ${file} is not valid:\n  ${problems.join('\n  ')}`);
