@@ -54,7 +54,13 @@ export function parseFilterFor(spec: SimEndpointSpec, text: string | undefined):
   try {
     node = parseFilter(text);
   } catch (error) {
-    if (error instanceof FilterSyntaxError) throw badRequest(`Invalid filter clause: ${error.message}`);
+    if (error instanceof FilterSyntaxError) {
+      const property = error.property;
+      if (property !== undefined && !Object.keys(spec.filters).some((k) => k.toLowerCase() === property.toLowerCase())) {
+        throw badRequest(`Invalid filter clause: Could not find a property named '${property}' on type '${spec.entityType}'.`);
+      }
+      throw badRequest(`Invalid filter clause: ${error.message}`);
+    }
     throw error;
   }
   const allowed = new Map(Object.entries(spec.filters).map(([k, ops]) => [k.toLowerCase(), ops]));

@@ -11,7 +11,16 @@ export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
   | { kind: 'not'; operand: FilterNode };
 
-export class FilterSyntaxError extends Error {}
+export class FilterSyntaxError extends Error {
+  /** The collection property of a lambda (`x/any(...)`), which this grammar does not take, so that callers can
+   *  name an unknown property the way Graph does ("Could not find a property named 'signInEventTypes'"). */
+  readonly property: string | undefined;
+
+  constructor(message: string, property?: string) {
+    super(message);
+    this.property = property;
+  }
+}
 
 const OPS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -103,6 +112,8 @@ export function parseFilter(input: string): FilterNode {
     }
     if (t.type !== 'word') throw new FilterSyntaxError(`unexpected '${t.text}'`);
     if (peek()?.text === '(') {
+      const lambda = /^(.+)\/(any|all)$/i.exec(t.text);
+      if (lambda !== null) throw new FilterSyntaxError(`lambda operator '${lambda[2] ?? ''}' is not supported`, lambda[1]);
       const fn = t.text.toLowerCase();
       if (fn !== 'startswith') throw new FilterSyntaxError(`unknown function '${t.text}'`);
       pos++;
