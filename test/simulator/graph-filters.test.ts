@@ -81,6 +81,11 @@ describe('refused filters', () => {
     expect(message).toBe(`Invalid filter clause: The operator '${op}' is not supported for the property 'createdDateTime'.`);
   });
 
+  it("refuses v1.0 sign-ins filtered on signInEventTypes (a beta property) with Graph's message", async () => {
+    const message = await expectRefused('auditLogs.signIns', "signInEventTypes/any(t: t eq 'nonInteractiveUser')");
+    expect(message).toBe("Invalid filter clause: Could not find a property named 'signInEventTypes' on type 'microsoft.graph.signIn'.");
+  });
+
   it('refuses activityDateTime gt on directory audits', async () => {
     await expectRefused('auditLogs.directoryAudits', `activityDateTime gt ${new Date(sim.now() - 86_400_000).toISOString()}`);
   });
