@@ -6,7 +6,9 @@ import { quietSqliteExperimentalWarning } from '../src/core/quiet-warnings.ts';
 quietSqliteExperimentalWarning();
 const { benchSimulator } = await import('./simulator.ts');
 const { benchCollector } = await import('./collector.ts');
+const { benchWorkers } = await import('./workers.ts');
 
 // The simulator first: the collector is measured against it, so it must serve sign-ins well above the collector's rate.
 await benchSimulator();
 await benchCollector();
+await benchWorkers();
