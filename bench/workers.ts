@@ -49,6 +49,8 @@ interface RunResult {
   overdue: number;
   onTime: number;
   withPredecessor: number;
+  /** Start-to-start times of consecutive cycles of a tenant, ms. */
+  gaps: number[];
   firstCyclesWithinMs: number | undefined;
   tenantsStarted: number;
   overlaps: number;
@@ -64,6 +66,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const per = (n: number, d: number): string => (d === 0 ? '-' : (n / d).toFixed(2));
 const secs = (ms: number): string => (ms / 1000).toFixed(1);
 const avg = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+const quantile = (xs: number[], q: number): number | undefined => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function reachable(serverUrl: string): Promise<string | undefined> {
@@ -184,7 +187,7 @@ async function runWorkers(count: number, tenants: number, seconds: number, serve
         const heldByTenant = new Map([...held].map(([name, claimedMs]) => [nameOf.get(name) ?? name, claimedMs]));
         const limitMs = INTERVAL_MS * 1.1 + ON_TIME_SLACK_MS;
         const result: RunResult = {
-          workers: count, cycles: [], inFlight: 0, overdue: 0, onTime: 0, withPredecessor: 0, firstCyclesWithinMs: undefined,
+          workers: count, cycles: [], inFlight: 0, overdue: 0, onTime: 0, withPredecessor: 0, gaps: [], firstCyclesWithinMs: undefined,
           tenantsStarted: byTenant.size, overlaps: 0, perWorker: new Map(), stopMs, claims, exitCodes: exitCodes ?? workers.map(() => null),
           errorLines: workers.reduce((n, w) => n + w.errorLines, 0), tails: workers.filter((w) => w.errorLines > 0).map((w) => `${w.id}: ${w.tail}`),
         };
@@ -203,6 +206,7 @@ async function runWorkers(count: number, tenants: number, seconds: number, serve
             const prev = cycles[i - 1];
             if (prev !== undefined) {
               result.withPredecessor += 1;
+              result.gaps.push(c.start - prev.start);
               if (c.start - prev.start <= limitMs) result.onTime += 1;
             }
             if (c === last && lastInFlight) continue;
@@ -231,9 +235,14 @@ function printRun(r: RunResult, tenants: number): void {
   const label = `${r.workers} worker${r.workers === 1 ? ' ' : 's'}:`;
   const pad = ' '.repeat(label.length);
   const onTimeDen = r.withPredecessor + r.overdue;
+  const gap = (q: number): string => {
+    const v = quantile(r.gaps, q);
+    return v === undefined ? '-' : secs(v);
+  };
   console.log(
     `${label} cycles completed ${fmt(r.cycles.length)} (${fmt(first.length)} first, ${fmt(later.length)} later), ${r.inFlight} in flight at the stop; ` +
-      `later cycles on time ${r.onTime}/${onTimeDen} (${onTimeDen === 0 ? '-' : ((100 * r.onTime) / onTimeDen).toFixed(0)} %, counting ${r.overdue} tenants overdue at the stop); ` +
+      `later cycles on time ${r.onTime}/${onTimeDen} (${onTimeDen === 0 ? '-' : ((100 * r.onTime) / onTimeDen).toFixed(0)} %, counting ${r.overdue} tenants overdue at the stop), ` +
+      `start to start median ${gap(0.5)} s, p95 ${gap(0.95)} s; ` +
       `${r.tenantsStarted}/${tenants} tenants collected, the last first cycle started ${r.firstCyclesWithinMs === undefined ? '-' : secs(r.firstCyclesWithinMs)} s after the workers were started`,
   );
   console.log(
