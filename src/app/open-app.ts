@@ -1,6 +1,9 @@
 // Wires the pieces a command needs from the global options: the store (SQLite in the data dir, or PostgreSQL), the
 // secret-encryption key, the logger and the collector. Commands call this; it never listens or parses arguments.
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { AzsecError } from '../core/errors.ts';
+import { trustExtraCa } from '../core/extra-ca.ts';
 import { loadSecretKey } from '../config/secrets.ts';
 import { systemClock } from '../core/clock.ts';
 import type { Clock } from '../core/clock.ts';
@@ -40,6 +43,15 @@ export interface App {
 
 export async function openApp(opts: AppOptions): Promise<App> {
   const clock = opts.clock ?? systemClock;
+  const caFile = opts.env.AZSEC_CA_FILE;
+  if (caFile !== undefined && caFile !== '') {
+    // An extra CA to trust (a TLS-inspecting proxy), read at start like NODE_EXTRA_CA_CERTS but settable any time.
+    try {
+      trustExtraCa(await readFile(caFile, 'utf8'));
+    } catch (error) {
+      throw new AzsecError('ERR_CONFIG_INVALID', `AZSEC_CA_FILE: cannot read ${caFile} as a PEM certificate (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
   const store = await openStore({ dataDir: opts.dataDir, storeUrl: opts.storeUrl, clock });
   let secretKey: Buffer;
   try {

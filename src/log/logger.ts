@@ -46,7 +46,8 @@ export function createLogger(opts: LoggerOptions): Logger {
   return pino(
     {
       level: opts.level ?? process.env.AZSEC_LOG_LEVEL ?? 'info',
-      base: { component: 'azsec' },
+      // No base fields: children add their component (a base one would appear twice in JSON lines).
+      base: {},
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

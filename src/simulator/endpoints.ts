@@ -25,6 +25,8 @@ export interface SimEndpointSpec {
   skip: boolean;
   pageDefault: number;
   pageMax: number;
+  /** $top is the number of results, not a page size: one page, no nextLink (secure scores: $top=n returns n days). */
+  topIsTotal?: boolean;
   /** The order of results without $orderby: newest first for the logs, by id for riskyUsers (not by recency). */
   defaultOrder: { property: string; descending: boolean };
   /** Alternatives: any one inner list whose roles are all granted is enough. */
@@ -214,6 +216,7 @@ export const ENDPOINT_SPECS: Record<SimEndpoint, SimEndpointSpec> = {
     endpoint: 'security.secureScores',
     path: '/security/secureScores',
     entityType: 'microsoft.graph.secureScore',
+    topIsTotal: true,
     filters: { azureTenantId: EQ },
     orderBy: [],
     skip: true,

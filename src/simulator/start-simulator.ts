@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AzsecError } from '../core/errors.ts';
 import { loadOrCreateCertificates } from './certificates.ts';
 import { ENDPOINT_SPECS, endpointForPath, missingPermission } from './endpoints.ts';
 import type { SimEndpointSpec } from './endpoints.ts';
@@ -295,7 +296,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? `port ${options.port ?? 0} on ${host} is already in use (pick another with --port, or 0 for any free port)` : error.message;
+      reject(new AzsecError('ERR_SIMULATOR', `The simulator cannot listen: ${why}`, { errno: error.code }));
+    });
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApp } from '../../app/open-app.ts';
 import { sealSecret } from '../../config/secrets.ts';
+import { isAzsecError } from '../../core/errors.ts';
 import { trustExtraCa } from '../../core/extra-ca.ts';
 import { startSimulator } from '../../simulator/start-simulator.ts';
 import type { Simulator } from '../../simulator/types.ts';
@@ -17,7 +18,7 @@ async function startDemoSimulator(stateDir: string, port: number): Promise<Simul
   try {
     return await startSimulator({ port, stateDir, tenants: DEMO_TENANTS });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    if (!isAzsecError(error, 'ERR_SIMULATOR') || error.details.errno !== 'EADDRINUSE') throw error;
     return startSimulator({ port: 0, stateDir, tenants: DEMO_TENANTS });
   }
 }

@@ -185,7 +185,7 @@ export function listPage(spec: SimEndpointSpec, data: EndpointData, query: ListQ
 
   const value = page.records.map((r) => shapeRecord(spec, r, select, query.includeUnknownEnums));
   let nextLink: string | undefined;
-  if (page.last !== undefined) {
+  if (page.last !== undefined && !(spec.topIsTotal === true && option(params, '$top') !== undefined)) {
     const next = new URLSearchParams();
     for (const [k, v] of params) if (k.toLowerCase() !== '$skiptoken' && k.toLowerCase() !== '$skip') next.append(k, v);
     next.append('$skiptoken', encodeToken({ q, k: page.last }));

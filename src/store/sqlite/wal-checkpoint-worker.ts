@@ -2,8 +2,13 @@
 // frames into the database (PASSIVE checkpoints never block the writer). It is driven through one shared Int32 so
 // that neither side needs its event loop: the committing thread may be in a long synchronous loop of commits.
 // Signal values: 0 idle, 1 checkpoint wanted, 2 close. A failure is posted once and ends the thread.
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
+import { quietSqliteExperimentalWarning } from '../../core/quiet-warnings.ts';
+
+// A worker thread has its own process 'warning' listeners: filter there too, before node:sqlite loads.
+quietSqliteExperimentalWarning();
+const { DatabaseSync: Database } = await import('node:sqlite');
 
 export const IDLE = 0;
 export const WANTED = 1;
@@ -20,7 +25,7 @@ if (parentPort !== null) {
   const signal = new Int32Array(buffer);
   let db: DatabaseSync | undefined;
   try {
-    db = new DatabaseSync(path, { timeout: busyTimeoutMs });
+    db = new Database(path, { timeout: busyTimeoutMs });
     // FULL: the database file is fsynced before the WAL may be reused, as the writer's own checkpoints would do.
     db.exec('PRAGMA synchronous = FULL');
     const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
