@@ -131,6 +131,8 @@ describe('nextLink paging', () => {
     expect(all.body['@odata.nextLink']).toBeUndefined();
     const three = await graphGet(sim, token, '/v1.0/security/secureScores?$top=3');
     expect((three.body.value as GraphRecord[]).map((r) => String(r.createdDateTime).slice(0, 10))).toEqual(days.slice(0, 3));
+    // $top is how many days, not a page size: no nextLink to the older days.
+    expect(three.body['@odata.nextLink']).toBeUndefined();
   });
 
   it('keeps the original query in the nextLink and hides the position in an opaque $skiptoken', async () => {
