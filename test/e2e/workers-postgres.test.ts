@@ -130,8 +130,8 @@ describe.skipIf(!available)('three workers on one PostgreSQL store', () => {
       if (w1 !== undefined && spans.size > 1) {
         killedTenants.add(t.name);
         const takeover = Math.min(...list.filter(([w]) => w !== 'w1').map(([, s]) => s.start));
-        // Taken over within one lease period (plus a claim round and scheduling slack).
-        expect(takeover - killedAt, `${t.name} taken over late`).toBeLessThan(LEASE_MS + 3_000);
+        // Taken over within one lease period, plus one claim round (1 s) and slack for a loaded 2-core CI machine.
+        expect(takeover - killedAt, `${t.name} taken over late`).toBeLessThan(LEASE_MS + 5_000);
       }
     }
     expect(killedTenants.size).toBeGreaterThan(0);
