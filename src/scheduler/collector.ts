@@ -131,6 +131,9 @@ export class Collector {
     const store = this.opts.store;
     const now = this.clock.now();
     const states = new Map((await store.listCheckStates(integration.name)).map((s) => [s.check, s]));
+    // Every check that completes this cycle is next due at the same moment, counted from the cycle's start: the
+    // integration stays on its schedule however long the cycle took, and is claimed once per cycle by a worker.
+    const cycleNextDue = this.nextDue(integration, now);
     const endpoints = cloudEndpoints(integration.cloud, { loginUrl: integration.loginUrl, graphUrl: integration.graphUrl });
     const due: CheckDefinition[] = [];
     for (const check of ALL_CHECKS) {
@@ -151,7 +154,7 @@ export class Collector {
       const coolingDown = prev !== null && (prev.state === 'throttled' || prev.state === 'unavailable') && nextDue > now;
       if (mode === 'scheduled' ? nextDue > now : coolingDown) continue;
       if (check.isDue !== undefined && prev?.state === 'ok' && !check.isDue(await store.getCheckpoint(integration.name, check.id), now)) {
-        if (mode === 'scheduled') await store.putCheckState({ ...prev, nextDueAt: this.nextDue(integration, now) });
+        if (mode === 'scheduled') await store.putCheckState({ ...prev, nextDueAt: cycleNextDue });
         continue;
       }
       due.push(check);
@@ -171,7 +174,7 @@ export class Collector {
       const reason = error instanceof Error ? error.message : String(error);
       for (const check of due) {
         const outcome: Outcome = { state: 'error', reason, errorCode: code, nextInMs: integration.intervalMs };
-        await this.record(integration, check, states.get(check.id) ?? null, outcome, 0, now);
+        await this.record(integration, check, states.get(check.id) ?? null, outcome, 0, now, cycleNextDue);
         summary.checks.push({ id: check.id, state: 'error', inserted: 0 });
       }
       return summary;
@@ -186,7 +189,7 @@ export class Collector {
       }
       // Checked from the token's roles before calling Graph (GRAPH-FACTS §3.1): a precise reason, no wasted request.
       const outcome: Outcome = { state: 'unavailable', reason: missingPermissionReason(check, missing), errorCode: 'ERR_GRAPH_FORBIDDEN_PERMISSION', nextInMs: 60 * 60_000 };
-      await this.record(integration, check, states.get(check.id) ?? null, outcome, 0, now);
+      await this.record(integration, check, states.get(check.id) ?? null, outcome, 0, now, cycleNextDue);
       summary.checks.push({ id: check.id, state: 'unavailable', inserted: 0 });
     }
 
@@ -210,13 +213,13 @@ export class Collector {
         this.log.info({ integration: integration.name, check: check.id }, `fetched ${result.inserted} events`);
         if (result.resynced) this.log.warn({ integration: integration.name, check: check.id }, 'users delta link expired (410 Gone); ran a full resync');
         const outcome: Outcome = { state: 'ok', reason: result.partial ? 'Graph returned 206 Partial Content: a provider was missing' : null, errorCode: null, nextInMs: integration.intervalMs };
-        await this.record(integration, check, prev, outcome, result.inserted, this.clock.now());
+        await this.record(integration, check, prev, outcome, result.inserted, this.clock.now(), cycleNextDue);
         summary.checks.push({ id: check.id, state: 'ok', inserted: result.inserted });
       } catch (error) {
         // Stopped, or the lease was lost to another worker: the successor owns this integration's state now.
         if (signal?.aborted === true || isAzsecError(error, 'ERR_LEASE_LOST')) return;
         const outcome = outcomeOfError(check, error, integration.intervalMs);
-        await this.record(integration, check, prev, outcome, 0, this.clock.now());
+        await this.record(integration, check, prev, outcome, 0, this.clock.now(), cycleNextDue);
         summary.checks.push({ id: check.id, state: outcome.state, inserted: 0 });
       }
     });
@@ -235,7 +238,15 @@ export class Collector {
     return new Date(now + delayMs + jitter).toISOString();
   }
 
-  private async record(integration: Integration, check: CheckDefinition, prev: CheckState | null, outcome: Outcome, inserted: number, now: number): Promise<void> {
+  private async record(
+    integration: Integration,
+    check: CheckDefinition,
+    prev: CheckState | null,
+    outcome: Outcome,
+    inserted: number,
+    now: number,
+    cycleNextDue: string,
+  ): Promise<void> {
     const base = prev ?? initialCheckState(integration.name, check.id);
     const nowIso = new Date(now).toISOString();
     const ok = outcome.state === 'ok';
@@ -254,7 +265,8 @@ export class Collector {
       errorCode: outcome.errorCode,
       lastAttemptAt: nowIso,
       lastSuccessAt: ok ? nowIso : base.lastSuccessAt,
-      nextDueAt: this.nextDue(integration, now, outcome.nextInMs),
+      // Cooldowns and re-probes keep their own delay; everything else follows the integration's cycle.
+      nextDueAt: outcome.nextInMs === integration.intervalMs ? cycleNextDue : this.nextDue(integration, now, outcome.nextInMs),
       collected: base.collected + inserted,
       lastRunCollected: ok ? inserted : base.lastRunCollected,
       consecutiveFailures: ok ? 0 : base.consecutiveFailures + 1,
