@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { CHECK_IDS } from '../../core/check-ids.ts';
 import { AzsecError } from '../../core/errors.ts';
 import { PROFILES } from '../../simulator/profiles.ts';
 import { startSimulator } from '../../simulator/start-simulator.ts';
@@ -11,16 +12,6 @@ import type { CliCommand } from '../command.ts';
 import { waitForStopSignal } from '../stop-signal.ts';
 
 const LICENCES = ['entra_free', 'entra_p1', 'entra_p2', 'defender_xdr'] as const;
-const ENDPOINTS = [
-  'security.incidents',
-  'security.alerts_v2',
-  'auditLogs.signIns',
-  'auditLogs.directoryAudits',
-  'identityProtection.riskDetections',
-  'identityProtection.riskyUsers',
-  'security.secureScores',
-  'users',
-] as const;
 
 const tenantSpecSchema = z.strictObject({
   name: z.string().min(1).max(64),
@@ -32,7 +23,7 @@ const tenantSpecSchema = z.strictObject({
   clientSecret: z.string().min(1).optional(),
   certificatePem: z.string().includes('BEGIN CERTIFICATE').optional(),
   secretExpired: z.boolean().optional(),
-  volume: z.partialRecord(z.enum(ENDPOINTS), z.int().min(0).max(5_000_000)).optional(),
+  volume: z.partialRecord(z.enum(CHECK_IDS), z.int().min(0).max(5_000_000)).optional(),
   historyMs: z.int().min(0).optional(),
 });
 const tenantListSchema = z.array(tenantSpecSchema);
