@@ -1,6 +1,7 @@
 // The store port. Everything that persists goes through this interface; SQL lives only in its backends
 // (store/sqlite/ now, store/postgres/ later). Methods are async so that a networked backend fits unchanged.
 import type { CheckId } from '../core/check-ids.ts';
+import type { IndicatorType, Severity, Signal, SignalKind } from '../signals/signal.ts';
 
 export type CloudName = 'global' | 'usgov' | 'usgov-dod' | 'china' | 'custom';
 
@@ -48,6 +49,8 @@ export interface NewRecord {
   time: string;
   /** The Graph object exactly as received, as JSON text. */
   raw: string;
+  /** Its normalized signal; stored (with its indicators, in the same transaction) when the record is new. */
+  signal?: Signal;
 }
 
 export interface StoredRecord extends NewRecord {
@@ -90,6 +93,47 @@ export interface RecordFilter {
   since?: string;
 }
 
+/** A search over stored signals. Results are newest first (time, then a stable tie-break), paged by `cursor`. */
+export interface SignalQuery {
+  /** An indicator value, matched exactly after the same normalization as at ingest (case, IPv6 form, ...). */
+  indicator?: string;
+  /** Restricts `indicator` to one type. */
+  indicatorType?: IndicatorType;
+  /** Free text over titles and key text fields (FTS5 on SQLite, full-text search on PostgreSQL); words are ANDed. */
+  text?: string;
+  /** Signals whose time is at or after / before these ISO instants. */
+  since?: string;
+  until?: string;
+  check?: CheckId;
+  integration?: string;
+  /** Only these severities. */
+  severities?: Severity[];
+  kind?: SignalKind;
+  /** Page size, 1..1000. */
+  limit: number;
+  /** The `next` of the previous page. */
+  cursor?: string;
+}
+
+export interface SignalHit {
+  integration: string;
+  check: CheckId;
+  recordId: string;
+  version: string;
+  time: string;
+  severity: Severity;
+  kind: SignalKind;
+  title: string;
+  indicators: Signal['indicators'];
+}
+
+export interface SqlResult {
+  columns: string[];
+  rows: JsonValue[][];
+  /** True when the row limit cut the result. */
+  truncated: boolean;
+}
+
 export interface Store {
   /** Creates or upgrades the schema. Idempotent. */
   migrate(): Promise<void>;
@@ -116,6 +160,19 @@ export interface Store {
 
   exportRecords(filter: RecordFilter): AsyncIterable<StoredRecord>;
   countRecords(filter: RecordFilter): Promise<number>;
+
+  /** Signals matching the query, newest first, and the cursor of the next page (null on the last page). */
+  searchSignals(query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }>;
+  /** The full signal of one record version. */
+  getSignal(integration: string, check: CheckId, recordId: string, version: string): Promise<Signal | null>;
+  /** Replaces the signals (and their indicators and text index entries) of existing records: `azsec reindex`. */
+  putSignals(signals: Signal[]): Promise<void>;
+  countSignals(filter: RecordFilter): Promise<number>;
+  /**
+   * Runs one analyst query on a READ-ONLY connection over the documented views (signals, indicators, records), with
+   * a time limit and a row limit. Writes, several statements and bad SQL fail with ERR_SQL (message says why).
+   */
+  querySql(sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult>;
 
   close(): Promise<void>;
 }

@@ -85,6 +85,22 @@ export function leaseTestStore(now: () => number): Store {
     async countRecords(filter) {
       return records.filter((r) => matches(r, filter)).length;
     },
+    // Signals are not part of what the lease contract exercises.
+    async searchSignals() {
+      throw new AzsecError('ERR_STORE', 'signals are not modelled by the lease test store');
+    },
+    async getSignal() {
+      return null;
+    },
+    async putSignals() {
+      throw new AzsecError('ERR_STORE', 'signals are not modelled by the lease test store');
+    },
+    async countSignals() {
+      return 0;
+    },
+    async querySql() {
+      throw new AzsecError('ERR_SQL', 'SQL is not modelled by the lease test store');
+    },
     async close() {},
   };
 }

@@ -14,9 +14,13 @@ import type {
   NewRecord,
   RecordFilter,
   SealedSecret,
+  SignalHit,
+  SignalQuery,
+  SqlResult,
   Store,
   StoredRecord,
 } from '../store.ts';
+import type { Signal } from '../../signals/signal.ts';
 import { isoToMicros } from './iso-micros.ts';
 import { migrate } from './migrations.ts';
 import { createPool, inTransaction, isUniqueViolation, runQuery, storeError } from './pg-pool.ts';
@@ -275,6 +279,26 @@ class PgStore implements PostgresStore {
       values,
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async searchSignals(_query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
+    throw new AzsecError('ERR_STORE', 'Signal search is not available yet on PostgreSQL.');
+  }
+
+  async getSignal(_integration: string, _check: CheckId, _recordId: string, _version: string): Promise<Signal | null> {
+    throw new AzsecError('ERR_STORE', 'Signals are not available yet on PostgreSQL.');
+  }
+
+  async putSignals(_signals: Signal[]): Promise<void> {
+    throw new AzsecError('ERR_STORE', 'Signals are not available yet on PostgreSQL.');
+  }
+
+  async countSignals(_filter: RecordFilter): Promise<number> {
+    throw new AzsecError('ERR_STORE', 'Signals are not available yet on PostgreSQL.');
+  }
+
+  async querySql(_sql: string, _opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
+    throw new AzsecError('ERR_SQL', 'azsec sql is not available yet on PostgreSQL.');
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,59 @@ export interface Migration {
 // - seq is INTEGER PRIMARY KEY AUTOINCREMENT so a seq is never reused, even after the newest records are purged:
 //   readers resuming "after seq N" never miss a later record.
 // - records has no foreign key to integrations: removing an integration may keep its records.
+// Signals (migration 2), one row per stored record version that has one:
+// - sid is the row's time key: time_us * 1024 + n (n counts signals of the same microsecond; see sqlite-time-key.ts).
+//   Ordering by sid alone is "newest first, then a stable tie-break", so every search (by indicator, by text, by
+//   filters) pages on one integer, and the FTS index, whose rowid is that same key, yields matches newest first and
+//   stops after one page instead of sorting every match (a common word matches millions of signals).
+// - indicators is WITHOUT ROWID with the key (value, sid, type): an exact value lookup reads its newest entries first
+//   from the primary key itself; indicators_by_type serves --type. No index on sid alone: indicators of one signal
+//   are found from its JSON (json_each), which keeps ingest at two B-tree inserts per indicator.
+// - signals_fts is contentless (the text already lives in the signal JSON), with contentless_delete so reindexing
+//   can replace a signal's entry.
+// - v_signals, v_indicators, v_records are the documented analyst views (docs/sql.md); azsec sql runs on a read-only
+//   connection, the views are what the documentation promises to keep stable.
+const SIGNALS_SQL = `
+  CREATE TABLE signals (
+    sid INTEGER PRIMARY KEY,
+    time_us INTEGER NOT NULL,
+    severity_rank INTEGER NOT NULL,
+    integration TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    time TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    outcome TEXT,
+    title TEXT NOT NULL,
+    signal TEXT NOT NULL,
+    CONSTRAINT signals_identity UNIQUE (integration, check_id, record_id, version)
+  ) STRICT;
+
+  CREATE TABLE indicators (
+    value TEXT NOT NULL,
+    sid INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    PRIMARY KEY (value, sid, type)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX indicators_by_type ON indicators (type, value, sid);
+
+  CREATE VIRTUAL TABLE signals_fts USING fts5 (title, text, content = '', contentless_delete = 1, tokenize = 'unicode61');
+
+  CREATE VIEW v_signals AS
+    SELECT sid, integration, check_id, record_id, version, tenant_id, time, time_us, kind, severity, severity_rank,
+           outcome, title, signal
+    FROM signals;
+  CREATE VIEW v_indicators AS
+    SELECT i.sid, s.integration, s.check_id, s.record_id, s.version, i.type, i.value, s.time, s.time_us
+    FROM indicators i JOIN signals s ON s.sid = i.sid;
+  CREATE VIEW v_records AS
+    SELECT seq, integration, check_id, id AS record_id, version, time, time_us, raw, stored_at
+    FROM records;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -83,6 +136,11 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (integration, check_id)
       ) STRICT, WITHOUT ROWID;
     `,
+  },
+  {
+    version: 2,
+    name: 'signals, indicators, free text and analyst views',
+    sql: SIGNALS_SQL,
   },
 ];
 

@@ -9,6 +9,7 @@ import type { Clock } from '../../core/clock.ts';
 import { AzsecError, isAzsecError } from '../../core/errors.ts';
 // The ISO → microseconds conversion is pure (no driver) and must agree exactly between the two backends.
 import { isoToMicros } from '../postgres/iso-micros.ts';
+import type { Signal } from '../../signals/signal.ts';
 import type {
   CheckState,
   Integration,
@@ -16,11 +17,17 @@ import type {
   NewRecord,
   RecordFilter,
   SealedSecret,
+  SignalHit,
+  SignalQuery,
+  SqlResult,
   Store,
   StoredRecord,
 } from '../store.ts';
 import { migrate } from './migrations.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.ts';
+import { SqliteSignalReader } from './sqlite-signal-reader.ts';
+import { SqliteSignalWriter } from './sqlite-signal-writer.ts';
+import { querySqliteReadOnly } from './sqlite-sql-query.ts';
 import { NO_CHECKPOINTER, startWalCheckpointer } from './wal-checkpointer.ts';
 import type { WalCheckpointer } from './wal-checkpointer.ts';
 import {
@@ -70,7 +77,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     migrate(db);
     const inMemory = opts.path === ':memory:' || opts.path === '';
     if (opts.backgroundCheckpoints !== false && !inMemory) checkpointer = startWalCheckpointer(db, opts.path, busyTimeoutMs);
-    return new SqliteStore(db, checkpointer, opts.clock ?? systemClock, pageSize);
+    return new SqliteStore(db, opts.path, checkpointer, opts.clock ?? systemClock, pageSize);
   } catch (error) {
     await checkpointer.close();
     db.close();
@@ -194,14 +201,20 @@ class SqliteStore implements Store {
   readonly #pageSize: number;
   readonly #sql: Statements;
   readonly #checkpointer: WalCheckpointer;
+  readonly #path: string;
+  readonly #signals: SqliteSignalWriter;
+  readonly #search: SqliteSignalReader;
   #closed = false;
 
-  constructor(db: DatabaseSync, checkpointer: WalCheckpointer, clock: Clock, pageSize: number) {
+  constructor(db: DatabaseSync, path: string, checkpointer: WalCheckpointer, clock: Clock, pageSize: number) {
     this.#db = db;
+    this.#path = path;
     this.#checkpointer = checkpointer;
     this.#clock = clock;
     this.#pageSize = pageSize;
     this.#sql = prepareStatements(db);
+    this.#signals = new SqliteSignalWriter(db);
+    this.#search = new SqliteSignalReader(db);
   }
 
   /** Runs `work` synchronously inside BEGIN IMMEDIATE … COMMIT; ROLLBACK and ERR_STORE on any error. */
@@ -292,7 +305,10 @@ class SqliteStore implements Store {
       const removed = this.#sql.deleteIntegration.run(name);
       this.#sql.deleteCheckpoints.run(name);
       this.#sql.deleteCheckStates.run(name);
-      if (opts.purgeRecords) this.#sql.deleteRecords.run(name);
+      if (opts.purgeRecords) {
+        this.#sql.deleteRecords.run(name);
+        this.#signals.purge(name);
+      }
       return Number(removed.changes) > 0;
     });
   }
@@ -310,13 +326,19 @@ class SqliteStore implements Store {
   ): Promise<{ inserted: number }> {
     const storedAt = new Date(this.#clock.now()).toISOString();
     const insert = this.#sql.insertRecord;
+    const signals = this.#signals;
     // One prepared statement run per record inside one transaction: with SQLite in-process there is no round trip
     // to save, so a loop is as fast as a multi-row statement and needs no chunking. `changes` is 0 for a skipped
-    // duplicate (also a duplicate within this same batch), 1 for a new record.
+    // duplicate (also a duplicate within this same batch), 1 for a new record; only a new record's signal is
+    // written, so a re-delivered record never duplicates its signal or indicators.
     const result = this.#transaction('commit', () => {
       let inserted = 0;
       for (const r of records) {
-        inserted += Number(insert.run(integration, check, r.id, r.version, r.time, isoToMicros(r.time), r.raw, storedAt).changes);
+        const added = Number(insert.run(integration, check, r.id, r.version, r.time, isoToMicros(r.time), r.raw, storedAt).changes);
+        inserted += added;
+        if (added === 1 && r.signal !== undefined) {
+          signals.insert({ integration, check, recordId: r.id, version: r.version, recordTime: r.time }, r.signal);
+        }
       }
       if (cursor !== undefined) this.#sql.upsertCheckpoint.run(integration, check, JSON.stringify(cursor));
       return { inserted };
@@ -369,6 +391,35 @@ class SqliteStore implements Store {
       this.#db.prepare(`SELECT count(*) AS n FROM records${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`).get(...values),
     ) as { n: number } | undefined;
     return row?.n ?? 0;
+  }
+
+  async searchSignals(query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
+    this.#assertOpen('searchSignals');
+    const plan = this.#search.plan(query);
+    return this.#run('searchSignals', () => this.#search.run(plan));
+  }
+
+  async getSignal(integration: string, check: CheckId, recordId: string, version: string): Promise<Signal | null> {
+    return this.#run('getSignal', () => this.#search.get(integration, check, recordId, version));
+  }
+
+  async putSignals(signals: Signal[]): Promise<void> {
+    if (signals.length === 0) return;
+    this.#transaction('putSignals', () => {
+      for (const signal of signals) this.#signals.replace(signal);
+    });
+    this.#checkpointer.nudge();
+  }
+
+  async countSignals(filter: RecordFilter): Promise<number> {
+    this.#assertOpen('countSignals');
+    const plan = this.#search.countPlan(filter);
+    return this.#run('countSignals', () => this.#search.count(plan));
+  }
+
+  async querySql(sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
+    this.#assertOpen('querySql');
+    return querySqliteReadOnly(this.#path, sql, opts);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,200 @@
+// Reads signals on SQLite: getSignal, countSignals and searchSignals. Every search walks one integer key, the time
+// key (sqlite-time-key.ts), newest first, from the index that drives it:
+// - an indicator: the indicators primary key (value, sid, type) or indicators_by_type, from the cursor down;
+// - text only: the FTS index in descending rowid order (its rowid is the time key), stopping after one page;
+// - filters only: the signals table itself, by key.
+// Other conditions are checked on each candidate row; text combined with an indicator is a per-row FTS probe.
+// plan() validates the query (ERR_CONFIG_INVALID) before anything touches the database.
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { CheckId } from '../../core/check-ids.ts';
+import { AzsecError } from '../../core/errors.ts';
+import type { Indicators, Severity, Signal, SignalKind } from '../../signals/signal.ts';
+import { isoToMicros } from '../postgres/iso-micros.ts';
+import { searchPhrases } from '../search-text.ts';
+import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
+import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
+import { keyBase } from './sqlite-time-key.ts';
+
+export interface SearchPlan {
+  /** Null when the query cannot match anything (text without a single word). */
+  sql: string | null;
+  params: SQLInputValue[];
+  limit: number;
+}
+
+export interface CountPlan {
+  sql: string;
+  params: SQLInputValue[];
+}
+
+interface HitRow {
+  sid: string;
+  integration: string;
+  check_id: string;
+  record_id: string;
+  version: string;
+  time: string;
+  severity: string;
+  kind: string;
+  title: string;
+  indicators: string | null;
+}
+
+const HIT_COLUMNS = `CAST(s.sid AS TEXT) AS sid, s.integration, s.check_id, s.record_id, s.version, s.time, s.severity,
+  s.kind, s.title, json_extract(s.signal, '$.indicators') AS indicators`;
+
+function timeBound(name: string, iso: string): bigint {
+  const us = isoToMicros(iso);
+  if (us === null) throw new AzsecError('ERR_CONFIG_INVALID', `"${name}" is not an ISO 8601 timestamp: ${iso}`, { [name]: iso });
+  return keyBase(us);
+}
+
+/** FTS5 query text: each phrase quoted (its tokens hold only letters and digits, so nothing needs escaping), ANDed. */
+function ftsQuery(phrases: string[][]): string {
+  return phrases.map((tokens) => `"${tokens.join(' ')}"`).join(' AND ');
+}
+
+export class SqliteSignalReader {
+  readonly #db: DatabaseSync;
+  readonly #getSignal: StatementSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#getSignal = db.prepare('SELECT signal FROM signals WHERE integration = ? AND check_id = ? AND record_id = ? AND version = ?');
+  }
+
+  get(integration: string, check: CheckId, recordId: string, version: string): Signal | null {
+    const row = this.#getSignal.get(integration, check, recordId, version) as { signal: string } | undefined;
+    return row === undefined ? null : (JSON.parse(row.signal) as Signal);
+  }
+
+  countPlan(filter: RecordFilter): CountPlan {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (filter.integration !== undefined) {
+      where.push('integration = ?');
+      params.push(filter.integration);
+    }
+    if (filter.check !== undefined) {
+      where.push('check_id = ?');
+      params.push(filter.check);
+    }
+    if (filter.since !== undefined) {
+      where.push('sid >= ?');
+      params.push(timeBound('since', filter.since));
+    }
+    return { sql: `SELECT count(*) AS n FROM signals${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
+  }
+
+  count(plan: CountPlan): number {
+    const row = this.#prepare(plan.sql).get(...plan.params) as { n: number } | undefined;
+    return row?.n ?? 0;
+  }
+
+  plan(query: SignalQuery): SearchPlan {
+    checkLimit(query.limit);
+    const params: SQLInputValue[] = [];
+    const where: string[] = [];
+    const blankText = query.text === undefined || query.text.trim() === '';
+    const phrases = blankText ? [] : searchPhrases(query.text ?? '');
+    if (!blankText && phrases.length === 0) return { sql: null, params: [], limit: query.limit };
+
+    // The driving key column: what the ORDER BY and every key bound refer to.
+    let from: string;
+    let key: string;
+    if (query.indicator !== undefined) {
+      key = 'i.sid';
+      from = 'indicators i CROSS JOIN signals s ON s.sid = i.sid';
+      where.push('i.value = ?');
+      params.push(query.indicator);
+      if (query.indicatorType !== undefined) {
+        where.push('i.type = ?');
+        params.push(query.indicatorType);
+      }
+      if (phrases.length > 0) {
+        where.push('EXISTS (SELECT 1 FROM signals_fts(?) f WHERE f.rowid = i.sid)');
+        params.push(ftsQuery(phrases));
+      }
+    } else if (phrases.length > 0) {
+      key = 'f.rowid';
+      from = 'signals_fts(?) f CROSS JOIN signals s ON s.sid = f.rowid';
+      params.push(ftsQuery(phrases));
+    } else {
+      key = 's.sid';
+      from = 'signals s';
+    }
+    if (query.cursor !== undefined) {
+      where.push(`${key} < ?`);
+      params.push(decodeCursor(query.cursor, ['k']).k);
+    }
+    if (query.since !== undefined) {
+      where.push(`${key} >= ?`);
+      params.push(timeBound('since', query.since));
+    }
+    if (query.until !== undefined) {
+      where.push(`${key} < ?`);
+      params.push(timeBound('until', query.until));
+    }
+    if (query.integration !== undefined) {
+      where.push('s.integration = ?');
+      params.push(query.integration);
+    }
+    if (query.check !== undefined) {
+      where.push('s.check_id = ?');
+      params.push(query.check);
+    }
+    if (query.kind !== undefined) {
+      where.push('s.kind = ?');
+      params.push(query.kind);
+    }
+    if (query.severities !== undefined && query.severities.length > 0) {
+      where.push(`s.severity IN (${query.severities.map(() => '?').join(', ')})`);
+      params.push(...query.severities);
+    }
+    // Without a type one value can be stored under several types of the same signal (an address as email and upn):
+    // those rows are adjacent in key order, and GROUP BY on the key folds them without giving up the index order.
+    const group = query.indicator !== undefined && query.indicatorType === undefined ? ` GROUP BY ${key}` : '';
+    params.push(query.limit + 1);
+    const sql = `SELECT ${HIT_COLUMNS} FROM ${from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${group}
+      ORDER BY ${key} DESC LIMIT ?`;
+    return { sql, params, limit: query.limit };
+  }
+
+  run(plan: SearchPlan): { results: SignalHit[]; next: string | null } {
+    if (plan.sql === null) return { results: [], next: null };
+    const rows = this.#prepare(plan.sql).all(...plan.params) as unknown as HitRow[];
+    const more = rows.length > plan.limit;
+    const page = more ? rows.slice(0, plan.limit) : rows;
+    const last = page.at(-1);
+    return {
+      results: page.map(hitFromRow),
+      next: more && last !== undefined ? encodeCursor({ k: last.sid }) : null,
+    };
+  }
+
+  /** Search statements differ only in which filters are present: a few dozen shapes, each prepared once. */
+  #prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      if (this.#statements.size >= 256) this.#statements.clear();
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function hitFromRow(row: HitRow): SignalHit {
+  return {
+    integration: row.integration,
+    check: row.check_id as CheckId,
+    recordId: row.record_id,
+    version: row.version,
+    time: row.time,
+    severity: row.severity as Severity,
+    kind: row.kind as SignalKind,
+    title: row.title,
+    indicators: row.indicators === null ? {} : (JSON.parse(row.indicators) as Indicators),
+  };
+}
