@@ -4,6 +4,9 @@ import type { Artifact, Entity, Location, NormalizeContext, Outcome, Severity, S
 import type { IndicatorSet } from './indicators.ts';
 import { isoTime, joinText, oneLine } from './record-fields.ts';
 
+/** A record with no readable time of its own and a stored time that does not parse (only hostile input). */
+const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
+
 export interface SignalParts {
   /** The record's own time, already read (null: use the stored time). */
   time: string | null;
@@ -29,7 +32,7 @@ export function buildSignal(ctx: NormalizeContext, p: SignalParts): Signal {
     recordId: ctx.recordId,
     version: ctx.version,
     tenantId: ctx.tenantId,
-    time: p.time ?? isoTime(ctx.time) ?? ctx.time,
+    time: p.time ?? isoTime(ctx.time) ?? UNKNOWN_TIME,
     kind: p.kind,
     title: oneLine(p.title),
     severity: p.severity,

@@ -2,8 +2,12 @@
 import type { Entity, Location } from '../signals/signal.ts';
 import { asObj, num, str } from './record-fields.ts';
 
+/** Entra writes the all-zero GUID where nobody is meant (system initiators, placeholder targets). */
+const NULL_GUID = '00000000-0000-0000-0000-000000000000';
+
 export function entity(type: Entity['type'], id: unknown, name: unknown, upn: unknown = null): Entity | null {
-  const e: Entity = { type, id: str(id), name: str(name), upn: str(upn) };
+  const rawId = str(id);
+  const e: Entity = { type, id: rawId === NULL_GUID ? null : rawId, name: str(name), upn: str(upn) };
   return e.id === null && e.name === null && e.upn === null ? null : e;
 }
 
