@@ -1,6 +1,6 @@
-// A minimal stand-in for the normalizers (src/normalize/), so the OCSF mappings can be tested on their own: a
-// Signal with the fields the mappings read, taken plainly from the raw Graph record. The mapping test also runs on
-// the real normalizers' signals when src/normalize/normalizers.ts is present.
+// A minimal stand-in for the normalizers (src/normalize/): a sparse Signal with the fields the mappings read, taken
+// plainly from the raw Graph record, so the OCSF mappings are tested on their own and on thin signals (no targets,
+// no typed evidence fields) as well as on the real normalizers' output.
 import type { CheckId } from '../../src/core/check-ids.ts';
 import type { Artifact, Entity, Indicators, Severity, Signal, SignalKind } from '../../src/signals/signal.ts';
 

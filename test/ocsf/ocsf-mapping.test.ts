@@ -1,13 +1,11 @@
 // Every check's records from the simulator's dataset (fixed seed), mapped to OCSF 1.8 and validated against the
 // fixture schema (test/fixtures/ocsf-1.8/): required attributes present and typed, enum ids allowed, type_uid and
-// category_uid right, referenced objects complete. Signals come from the real normalizers when present, and from a
-// small local stand-in otherwise (and always, so the mappings are also tested on sparse signals).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// category_uid right, referenced objects complete. Signals come from the normalizers (src/normalize/), and also from
+// a small local stand-in so the mappings are tested on sparse signals too.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_IDS, type CheckId } from '../../src/core/check-ids.ts';
 import { OCSF_CLASS_OF_CHECK, toOcsf } from '../../src/ocsf/to-ocsf.ts';
+import { normalize } from '../../src/normalize/normalizers.ts';
 import { directoryAuditClassification } from '../../src/ocsf/directory-audit.ts';
 import type { NormalizeContext, Signal } from '../../src/signals/signal.ts';
 import { createTenantDataset } from '../../src/simulator/data/create-tenant-dataset.ts';
@@ -18,11 +16,6 @@ import { loadOcsfSchema, validateOcsf, type Issue, type OcsfSchema } from './ocs
 const TENANT = '7d3c0e2a-1b4f-4c55-9d7e-2f1a3b4c5d6e';
 const DAY = 86_400_000;
 const START = Date.UTC(2025, 5, 10, 10, 0, 0);
-
-type Normalize = (record: unknown, ctx: NormalizeContext) => Signal;
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const normalizersFile = path.join(repoRoot, 'src', 'normalize', 'normalizers.ts');
 
 /** Every record of every check: the backfill, new versions of mutable objects, and users deleted in the delta. */
 function datasetRecords(): Array<{ check: CheckId; raw: GraphObject; version: string }> {
@@ -51,15 +44,9 @@ function unexpected(event: Record<string, unknown>, issues: Issue[]): Issue[] {
 
 const records = datasetRecords();
 let schema: OcsfSchema;
-let normalize: Normalize | null = null;
 
-beforeAll(async () => {
+beforeAll(() => {
   schema = loadOcsfSchema();
-  if (existsSync(normalizersFile)) {
-    const mod = (await import(pathToFileURL(normalizersFile).href)) as { normalize?: Normalize };
-    normalize = mod.normalize ?? null;
-  }
-  if (!normalize) console.warn('src/normalize/normalizers.ts is missing: OCSF mapping tested on local stand-in signals only');
 });
 
 describe('the OCSF fixture validator', () => {
@@ -95,10 +82,9 @@ describe('OCSF 1.8 mapping of every check', () => {
 
   for (const source of ['local stand-in', 'normalizers'] as const) {
     it(`maps every record to a valid event of its check's class (signals from the ${source})`, () => {
-      if (source === 'normalizers' && !normalize) return;
       const failures: string[] = [];
       for (const r of records) {
-        const signal = source === 'normalizers' && normalize ? normalize(r.raw, ctxOf(r.check, r.raw, r.version)) : localSignal(r.check, r.raw, TENANT, r.version);
+        const signal = source === 'normalizers' ? normalize(r.raw, ctxOf(r.check, r.raw, r.version)) : localSignal(r.check, r.raw, TENANT, r.version);
         const event = toOcsf(signal, r.raw);
         expect(OCSF_CLASS_OF_CHECK[r.check]).toContain(event['class_uid']);
         for (const issue of unexpected(event, validateOcsf(schema, event))) failures.push(`${r.check} ${String(r.raw['id'])}: ${issue.path}: ${issue.message}`);
