@@ -20,7 +20,7 @@ export interface OcsfClassification {
   activityName: string;
 }
 
-/** Epoch milliseconds of an ISO time; 0 when unparseable (the signal's time is always valid ISO, so this is a guard). */
+/** Epoch milliseconds of an ISO time; null when absent or unparseable. */
 export function epochMs(iso: string | null | undefined): number | null {
   if (iso === null || iso === undefined) return null;
   const ms = Date.parse(iso);
@@ -39,6 +39,7 @@ export function ocsfBase(signal: Signal, c: OcsfClassification): OcsfObject {
     type_name: `${c.className}: ${c.activityName}`,
     severity_id: OCSF_SEVERITY_ID[signal.severity],
     severity: SEVERITY_CAPTION[signal.severity],
+    // The signal's time is always valid ISO (normalizers fall back to the stored record time); 0 only guards odd input.
     time: epochMs(signal.time) ?? 0,
     message: signal.title,
     metadata: {

@@ -4,7 +4,7 @@
 // src_endpoint = the client IP and its geolocation, device = deviceDetail, is_mfa from authenticationRequirement.
 import type { Signal } from '../signals/signal.ts';
 import { ocsfBase, type OcsfObject } from './ocsf-base.ts';
-import { deviceOf, endpointOf, requiredUser, userOf } from './ocsf-objects.ts';
+import { deviceOf, endpointOf, requiredUser } from './ocsf-objects.ts';
 import { observablesOf } from './observables.ts';
 import { bool, compact, num, str, type Raw } from './raw-fields.ts';
 
@@ -12,7 +12,7 @@ export function signInToOcsf(signal: Signal, raw: Raw): OcsfObject {
   const errorCode = num(raw, 'status', 'errorCode');
   const outcome = signal.outcome ?? (errorCode === null ? null : errorCode === 0 ? 'success' : 'failure');
   const statusId = outcome === 'success' ? 1 : outcome === 'failure' ? 2 : 0;
-  const user = userOf(signal.actor) ?? requiredUser(signal.actor);
+  const user = requiredUser(signal.actor);
   const serviceName = str(raw, 'resourceDisplayName') ?? str(raw, 'appDisplayName');
   const serviceUid = str(raw, 'resourceId') ?? str(raw, 'appId');
   const requirement = str(raw, 'authenticationRequirement');
@@ -35,6 +35,7 @@ export function signInToOcsf(signal: Signal, raw: Raw): OcsfObject {
     src_endpoint: endpointOf(str(raw, 'ipAddress'), signal.location),
     device,
     is_mfa: requirement === null ? null : requirement === 'multiFactorAuthentication',
+    // An Entra sign-in always reaches a cloud service over the network.
     is_remote: true,
     observables: observablesOf(signal.indicators),
   });
