@@ -51,8 +51,13 @@ const NOUN_OF_CHECK: Record<CheckId, string> = {
 
 /** The signal of a record nothing could be read from: its identity, its check's kind and the stored time. */
 function genericSignal(record: unknown, ctx: NormalizeContext): Signal {
-  const o = asObj(record);
-  const removed = ctx.check === 'users' && o !== null && o['@removed'] !== undefined;
+  let removed = false;
+  try {
+    const o = asObj(record);
+    removed = ctx.check === 'users' && o !== null && o['@removed'] !== undefined;
+  } catch {
+    // A property that throws when read: the record is not plain JSON data; treat it as nothing known.
+  }
   return buildSignal(ctx, {
     time: null,
     kind: removed ? 'user_deleted' : (KIND_OF_CHECK[ctx.check] ?? 'alert'),
