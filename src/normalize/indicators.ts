@@ -226,7 +226,8 @@ export function normalizeIndicator(type: IndicatorType, value: string): string |
       break;
     case 'message_id': {
       let v = value.trim();
-      if (v.startsWith('<') && v.endsWith('>')) v = v.slice(1, -1).trim();
+      // All the brackets, so that normalizing a stored value again changes nothing.
+      while (v.length >= 2 && v.startsWith('<') && v.endsWith('>')) v = v.slice(1, -1).trim();
       out = v === '' ? null : v.toLowerCase();
       break;
     }

@@ -40,6 +40,8 @@ export function strings(v: unknown): string[] {
   return out;
 }
 
+const EARLIEST_MS = Date.UTC(1900, 0, 1);
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/;
 
@@ -56,9 +58,9 @@ export function isoTime(v: unknown): string | null {
     text = text.length === 10 ? `${text}T00:00:00Z` : `${text.replace(' ', 'T')}Z`;
   }
   const ms = Date.parse(text);
-  if (!Number.isFinite(ms)) return null;
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  // .NET's DateTime.MinValue ("0001-01-01T00:00:00Z") means "never"; years past 9999 do not fit the ISO format.
+  if (!Number.isFinite(ms) || ms < EARLIEST_MS || ms > LATEST_MS) return null;
+  return new Date(ms).toISOString();
 }
 
 /** The first of several properties that holds a parseable time. */

@@ -1,6 +1,7 @@
 // Indicator normalization: the rules ingest and search share (IPv6 canonical form, URL → domain, hashes, ids, dedupe).
 import { describe, expect, it } from 'vitest';
 import { IndicatorSet, MAX_INDICATOR_LENGTH, normalizeIndicator, normalizeQueryValue } from '../../src/normalize/indicators.ts';
+import { INDICATOR_TYPES } from '../../src/signals/signal.ts';
 
 describe('normalizeIndicator', () => {
   it('writes IPv6 addresses in RFC 5952 form: lower-case, no leading zeros, the longest zero run compressed', () => {
@@ -136,5 +137,21 @@ describe('normalizeQueryValue', () => {
     const c = normalizeQueryValue('DESKTOP-7QK2M9P');
     expect(c).toEqual(expect.arrayContaining([{ type: 'host', value: 'desktop-7qk2m9p' }, { type: 'user_name', value: 'desktop-7qk2m9p' }]));
     expect(normalizeQueryValue('   ')).toEqual([]);
+  });
+});
+
+describe('normalization is stable', () => {
+  it('leaves an already normalized value unchanged, for every type', () => {
+    const samples = [
+      ' 2001:0DB8::0:1%ETH0 ', '::ffff:0102:0304', '010.1.1.1', 'Evil.Example.', 'https://X.example/A ', 'phish.example/x', 'Alice@Contoso.COM',
+      'D41D8CD98F00B204E9800998ECF8427E', '5F1E8ACEDC065031AAD553B710838EB366CFEE9A', '<<ABC@x.example>>', ' C:\\Windows\\System32 ', '"cmd.exe" /c X',
+      '26BE570A-AE82-4189-B4E2-A37C6808512D', 'US', '4780', 'DESKTOP-1',
+    ];
+    for (const type of INDICATOR_TYPES) {
+      for (const v of samples) {
+        const once = normalizeIndicator(type, v);
+        if (once !== null) expect(normalizeIndicator(type, once), `${type} ${v}`).toBe(once);
+      }
+    }
   });
 });

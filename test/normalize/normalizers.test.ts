@@ -389,3 +389,17 @@ describe('users', () => {
     expect(s.indicators).toEqual({ email: ['alice@contoso.com'], upn: ['alice@contoso.com'], user_id: ['u1'], user_name: ['alice'] });
   });
 });
+
+describe('record times', () => {
+  it('treats .NET MinValue and unparseable times as absent, and reads offsets into UTC', () => {
+    const at = (createdDateTime: unknown): string => run('auditLogs.signIns', signIn({ createdDateTime })).time;
+    expect(at('0001-01-01T00:00:00Z')).toBe('2025-06-10T10:00:00.000Z');
+    expect(at('String (timestamp)')).toBe('2025-06-10T10:00:00.000Z');
+    expect(at(1718000000000)).toBe('2025-06-10T10:00:00.000Z');
+    expect(at('2025-06-10T09:15:41.6195833+02:00')).toBe('2025-06-10T07:15:41.619Z');
+  });
+
+  it('falls back to the epoch only when the stored time does not parse either', () => {
+    expect(run('users', { id: 'u' }, { time: 'garbage' }).time).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
