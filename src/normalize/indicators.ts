@@ -185,7 +185,8 @@ export function urlHost(url: string): { type: 'ip' | 'domain'; value: string } |
 function normalizeUrl(value: string): string | null {
   const v = value.trim();
   if (v.length < 4 || hasWhitespaceOrControl(v)) return null;
-  if (SCHEME.test(v)) return URL_AUTHORITY.exec(v)?.[1] ? v : null;
+  // file:///C:/x has no host but is still a URL; only the host, when there is one, becomes a domain or ip.
+  if (SCHEME.test(v)) return v.length > v.indexOf('://') + 3 ? v : null;
   const slash = v.indexOf('/');
   if (slash <= 0) return null;
   return urlHost(v) === null ? null : v;
