@@ -19,6 +19,62 @@ export const MIGRATION_LOCK_KEY = 0x617a7365630001n;
 //   timestamptz reformats and drops Graph's 7th fractional digit). Numeric shadows (time_us, next_due_ms) serve
 //   filtering and ordering.
 // - records has no foreign key to integrations: removing an integration may keep its records.
+// Signals (migration 3), one row per stored record version that has one. Searches order by (time_us DESC, sid DESC):
+// sid is a bigserial, unique, so it is the stable tie-break and, with time_us, the keyset of every page.
+// - signal is the Signal as JSON text (jsonb would refuse a \u0000 escape a hostile record can carry); title and
+//   indicator values are also columns, with NUL (which PostgreSQL text cannot hold) replaced by U+FFFD there only.
+// - search is to_tsvector('simple', …) of the title and text, split into letter/digit words by azsec first (the same
+//   words SQLite's FTS5 sees), 'simple' so nothing is stemmed away; a GIN index serves rare words, signals_by_time
+//   common ones (the planner picks by the word's frequency).
+// - indicators carry the signal's time_us so that one index range yields a value's signals newest first. Indexed on
+//   left(value, 256): a B-tree entry must stay under ~2.7 kB and a command line or URL can be longer; the search
+//   compares the full value as well.
+// - v_signals, v_indicators, v_records are the documented analyst views (docs/sql.md).
+const SIGNALS_SQL = `
+  CREATE TABLE signals (
+    sid bigserial PRIMARY KEY,
+    integration text NOT NULL,
+    check_id text NOT NULL,
+    record_id text NOT NULL,
+    version text NOT NULL,
+    tenant_id text NOT NULL,
+    time text NOT NULL,
+    time_us bigint NOT NULL,
+    kind text NOT NULL,
+    severity text NOT NULL,
+    severity_rank smallint NOT NULL,
+    outcome text,
+    title text NOT NULL,
+    signal text NOT NULL,
+    hit_json text NOT NULL,
+    search tsvector NOT NULL,
+    CONSTRAINT signals_identity UNIQUE (integration, check_id, record_id, version)
+  );
+  CREATE INDEX signals_by_time ON signals (time_us, sid);
+  CREATE INDEX signals_search ON signals USING gin (search);
+
+  CREATE TABLE indicators (
+    sid bigint NOT NULL REFERENCES signals (sid) ON DELETE CASCADE,
+    time_us bigint NOT NULL,
+    type text NOT NULL,
+    value text NOT NULL
+  );
+  CREATE INDEX indicators_by_value ON indicators (left(value, 256), time_us, sid);
+  CREATE INDEX indicators_by_type ON indicators (type, left(value, 256), time_us, sid);
+  CREATE INDEX indicators_by_signal ON indicators (sid);
+
+  CREATE VIEW v_signals AS
+    SELECT sid, integration, check_id, record_id, version, tenant_id, time, time_us, kind, severity, severity_rank,
+           outcome, title, signal::json AS signal
+    FROM signals;
+  CREATE VIEW v_indicators AS
+    SELECT i.sid, s.integration, s.check_id, s.record_id, s.version, i.type, i.value, s.time, i.time_us
+    FROM indicators i JOIN signals s ON s.sid = i.sid;
+  CREATE VIEW v_records AS
+    SELECT seq, integration, check_id, id AS record_id, version, time, time_us, raw, stored_at
+    FROM records;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -118,6 +174,11 @@ export const MIGRATIONS: readonly Migration[] = [
 
       INSERT INTO leases (integration) SELECT name FROM integrations ON CONFLICT DO NOTHING;
     `,
+  },
+  {
+    version: 3,
+    name: 'signals, indicators, free text and analyst views',
+    sql: SIGNALS_SQL,
   },
 ];
 

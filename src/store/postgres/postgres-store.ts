@@ -35,7 +35,10 @@ import {
   recordFromRow,
 } from './postgres-rows.ts';
 import type { CheckStateRow, IntegrationRow, RecordRow } from './postgres-rows.ts';
+import { countPostgresSignals, getPostgresSignal, searchPostgresSignals } from './postgres-signal-search.ts';
+import { queryPostgresReadOnly } from './postgres-sql-query.ts';
 import { writeCommit } from './write-commit.ts';
+import { replaceSignals } from './write-signals.ts';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {
   /** Supplies storedAt; injected by tests. */
@@ -167,7 +170,11 @@ class PgStore implements PostgresStore {
       const removed = await client.query('DELETE FROM integrations WHERE name = $1', [name]);
       await client.query('DELETE FROM checkpoints WHERE integration = $1', [name]);
       await client.query('DELETE FROM check_states WHERE integration = $1', [name]);
-      if (opts.purgeRecords) await client.query('DELETE FROM records WHERE integration = $1', [name]);
+      if (opts.purgeRecords) {
+        await client.query('DELETE FROM records WHERE integration = $1', [name]);
+        // Their indicators go with them (ON DELETE CASCADE).
+        await client.query('DELETE FROM signals WHERE integration = $1', [name]);
+      }
       return (removed.rowCount ?? 0) > 0;
     });
   }
@@ -281,24 +288,25 @@ class PgStore implements PostgresStore {
     return Number(rows[0]?.n ?? 0);
   }
 
-  async searchSignals(_query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
-    throw new AzsecError('ERR_STORE', 'Signal search is not available yet on PostgreSQL.');
+  async searchSignals(query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
+    return searchPostgresSignals(this.pool, query);
   }
 
-  async getSignal(_integration: string, _check: CheckId, _recordId: string, _version: string): Promise<Signal | null> {
-    throw new AzsecError('ERR_STORE', 'Signals are not available yet on PostgreSQL.');
+  async getSignal(integration: string, check: CheckId, recordId: string, version: string): Promise<Signal | null> {
+    return getPostgresSignal(this.pool, integration, check, recordId, version);
   }
 
-  async putSignals(_signals: Signal[]): Promise<void> {
-    throw new AzsecError('ERR_STORE', 'Signals are not available yet on PostgreSQL.');
+  async putSignals(signals: Signal[]): Promise<void> {
+    if (signals.length === 0) return;
+    await inTransaction(this.pool, 'putSignals', (client) => replaceSignals(client, signals));
   }
 
-  async countSignals(_filter: RecordFilter): Promise<number> {
-    throw new AzsecError('ERR_STORE', 'Signals are not available yet on PostgreSQL.');
+  async countSignals(filter: RecordFilter): Promise<number> {
+    return countPostgresSignals(this.pool, filter);
   }
 
-  async querySql(_sql: string, _opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
-    throw new AzsecError('ERR_SQL', 'azsec sql is not available yet on PostgreSQL.');
+  async querySql(sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
+    return queryPostgresReadOnly(this.pool, sql, opts);
   }
 
   async close(): Promise<void> {
