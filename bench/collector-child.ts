@@ -1,5 +1,6 @@
 // One measured run in its own process, so that its peak RSS is its own (the simulator runs in the parent):
-//   mode "collector": the real collector backfills auditLogs.signIns into a fresh SQLite store;
+//   mode "collector": the real collector backfills auditLogs.signIns into a fresh SQLite store, with signals;
+//   mode "collector-records-only": the same without normalizing records into signals (to measure that cost);
 //   mode "ceiling":   the same pages fetched, JSON.parse'd and committed to a fresh SQLite store, no collector logic.
 // Prints one JSON line {records, ms, maxRssMb}.
 import { randomBytes } from 'node:crypto';
@@ -15,7 +16,7 @@ import { createSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { NewRecord } from '../src/store/store.ts';
 
 interface ChildInput {
-  mode: 'collector' | 'ceiling';
+  mode: 'collector' | 'collector-records-only' | 'ceiling';
   url: string;
   tenantId: string;
   clientId: string;
@@ -29,7 +30,7 @@ const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
 let records = 0;
 const start = performance.now();
 
-if (input.mode === 'collector') {
+if (input.mode !== 'ceiling') {
   const secretKey = randomBytes(32);
   await store.addIntegration(
     {
@@ -51,7 +52,7 @@ if (input.mode === 'collector') {
     },
     sealSecret(secretKey, input.clientSecret, 'bench'),
   );
-  const collector = new Collector({ store, secretKey, logger: createLogger({ format: 'json', write: () => undefined }) });
+  const collector = new Collector({ store, secretKey, logger: createLogger({ format: 'json', write: () => undefined }), signals: input.mode === 'collector' });
   await collector.pollOnce();
   records = await store.countRecords({ integration: 'bench' });
 } else {

@@ -15,7 +15,7 @@ interface ChildResult {
   maxRssMb: number;
 }
 
-function runChild(mode: 'collector' | 'ceiling', sim: Simulator, tenant: string): Promise<ChildResult> {
+function runChild(mode: 'collector' | 'collector-records-only' | 'ceiling', sim: Simulator, tenant: string): Promise<ChildResult> {
   const t = sim.tenants.find((x) => x.name === tenant);
   if (t === undefined) throw new Error(`no tenant ${tenant}`);
   const input = JSON.stringify({ mode, url: sim.url, tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret });
@@ -53,11 +53,15 @@ export async function benchCollector(opts: { records?: number } = {}): Promise<v
     const ceiling = await runChild('ceiling', sim, 'big');
     const collector = await runChild('collector', sim, 'big');
     const smallRun = await runChild('collector', sim, 'small');
+    const recordsOnly = await runChild('collector-records-only', sim, 'big');
     const ceilingRate = ceiling.records / (ceiling.ms / 1000);
     const collectorRate = collector.records / (collector.ms / 1000);
     console.log(`ceiling (fetch + JSON.parse + commit, no collector logic): ${fmt(ceilingRate)} records/s, ${fmt(ceiling.records)} records, peak RSS ${fmt(ceiling.maxRssMb)} MB`);
     console.log(`collector:                                               ${fmt(collectorRate)} records/s, ${fmt(collector.records)} records, peak RSS ${fmt(collector.maxRssMb)} MB`);
+    const recordsOnlyRate = recordsOnly.records / (recordsOnly.ms / 1000);
+    console.log(`collector without signals:                               ${fmt(recordsOnlyRate)} records/s, peak RSS ${fmt(recordsOnly.maxRssMb)} MB`);
     console.log(`collector / ceiling: ${(collectorRate / ceilingRate).toFixed(2)}   (target >= 0.50)`);
+    console.log(`normalization and indexing cost: ${((recordsOnlyRate / collectorRate - 1) * 100).toFixed(0)} % of ingest time (target <= 30 %)`);
     console.log(`peak RSS at ${fmt(smallRun.records)} records: ${fmt(smallRun.maxRssMb)} MB; at ${fmt(collector.records)}: ${fmt(collector.maxRssMb)} MB (target <= 256 MB, flat with volume)`);
 
     // Steady state: an integration whose data does not change, after its first cycle.

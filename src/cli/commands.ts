@@ -3,9 +3,23 @@ import type { CliCommand } from './command.ts';
 import { exportCommand } from './commands/export.ts';
 import { integrationsCommand } from './commands/integrations.ts';
 import { pollCommand } from './commands/poll.ts';
+import { reindexCommand } from './commands/reindex.ts';
 import { runCommand } from './commands/run.ts';
+import { searchCommand } from './commands/search.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { sqlCommand } from './commands/sql.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 
-export const COMMANDS: CliCommand[] = [startCommand, integrationsCommand, pollCommand, runCommand, statusCommand, exportCommand, simulateCommand];
+export const COMMANDS: CliCommand[] = [
+  startCommand,
+  integrationsCommand,
+  pollCommand,
+  runCommand,
+  statusCommand,
+  exportCommand,
+  searchCommand,
+  reindexCommand,
+  sqlCommand,
+  simulateCommand,
+];

@@ -6,6 +6,7 @@ import type { CheckDefinition, PlanContext } from '../checks/check-definition.ts
 import type { Clock } from '../core/clock.ts';
 import { AzsecError, isAzsecError } from '../core/errors.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
+import { normalize } from '../normalize/normalizers.ts';
 import type { JsonValue, NewRecord } from '../store/store.ts';
 
 export interface CheckRunDeps {
@@ -15,6 +16,8 @@ export interface CheckRunDeps {
   /** Stores records and the cursor atomically; returns how many records were new. */
   commit(records: NewRecord[], cursor: JsonValue | undefined): Promise<{ inserted: number }>;
   signal?: AbortSignal;
+  /** Compute each record's normalized signal (stored with it when new); absent: records only. */
+  signals?: { integration: string; tenantId: string };
 }
 
 export interface CheckRunResult {
@@ -65,10 +68,16 @@ export async function runCheck(check: CheckDefinition, ctx: Omit<PlanContext, 'n
     result.pages++;
     const now = deps.clock.now();
     const records: NewRecord[] = [];
+    const signals = deps.signals;
     page.values.forEach((value, i) => {
       const raw = page.raws[i] as string;
       const key = check.keyOf(value, raw, now);
-      if (key.id !== '') records.push({ ...key, raw });
+      if (key.id === '') return;
+      const record: NewRecord = { ...key, raw };
+      if (signals !== undefined) {
+        record.signal = normalize(value, { ...signals, check: check.id, recordId: key.id, version: key.version, time: key.time });
+      }
+      records.push(record);
     });
     state = check.advance(state, page);
     const { inserted } = await deps.commit(records, state);

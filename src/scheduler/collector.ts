@@ -36,6 +36,8 @@ export interface CollectorOptions {
   /** Checks of one tenant collected at the same time (default 4), within Graph's per-tenant limits. */
   checkConcurrency?: number;
   random?: () => number;
+  /** Normalize records into signals at ingest (default true); the benchmark turns it off to measure its cost. */
+  signals?: boolean;
 }
 
 export interface CycleSummary {
@@ -207,6 +209,7 @@ export class Collector {
             clock: this.clock,
             loadCursor: () => store.getCheckpoint(integration.name, check.id),
             commit: (records, cursor) => commit(integration.name, check.id, records, cursor),
+            ...(this.opts.signals === false ? {} : { signals: { integration: integration.name, tenantId: integration.tenantId } }),
             ...(signal ? { signal } : {}),
           },
         );
