@@ -42,6 +42,8 @@ export function singleStatement(sql: string): string {
     if (!hasCode(statement)) throw sqlError('the query is empty');
     const keyword = firstKeyword(statement);
     if (keyword !== null && WRITE_KEYWORDS.has(keyword)) throw sqlError(READ_ONLY_MESSAGE, { keyword });
+    const inner = innerWrite(statement);
+    if (inner !== null) throw sqlError(READ_ONLY_MESSAGE, { keyword: inner });
     // SQLite's PRAGMA x = y changes settings (some would even need a write lock); PRAGMA x and x(arg) only read.
     if (keyword === 'pragma' && /^[^=]*?\bpragma\s+[\w."]+\s*=/is.test(statement)) throw sqlError(READ_ONLY_MESSAGE, { keyword });
     return statement;
@@ -137,6 +139,27 @@ function hasCode(text: string): boolean {
     i = after;
   }
   return false;
+}
+
+// Words that only appear in statements that write, wherever they stand (a data-modifying WITH, EXPLAIN ANALYZE
+// DELETE, ...). replace is also a string function, so it counts only when not called as one.
+const INNER_WRITE_KEYWORDS = new Set(['insert', 'update', 'delete', 'merge', 'truncate', 'drop', 'alter', 'create', 'grant', 'revoke', 'attach', 'detach', 'vacuum', 'reindex', 'replace']);
+
+/** The first write keyword outside quotes and comments, or null. */
+function innerWrite(statement: string): string | null {
+  let i = 0;
+  while (i < statement.length) {
+    const word = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(statement.slice(i, i + 64));
+    if (word !== null && !/[\w$.]/.test(statement[i - 1] ?? '')) {
+      const lower = word[0].toLowerCase();
+      const call = /^\s*\(/.test(statement.slice(i + word[0].length, i + word[0].length + 16));
+      if (INNER_WRITE_KEYWORDS.has(lower) && !(lower === 'replace' && call)) return lower;
+      i += word[0].length;
+      continue;
+    }
+    i = skip(statement, i);
+  }
+  return null;
 }
 
 /** The statement's first word, lower-cased, skipping comments and opening parentheses. */

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.ts';
 import { isAzsecError } from '../../src/core/errors.ts';
 import type { CheckState, Integration, NewRecord, Store, StoredRecord } from '../../src/store/store.ts';
+import { signalContract } from './signal-contract.ts';
 
 export interface StoreHarness {
   store: Store;
@@ -438,6 +439,10 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
           expect(await store.getCheckState('every', state.check)).toEqual(state);
         }
       });
+    });
+
+    describe('signals', () => {
+      signalContract(() => store);
     });
 
     it('migrates again without losing anything', async () => {

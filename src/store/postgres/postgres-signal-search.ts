@@ -16,6 +16,7 @@ import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
 import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
 import { isoToMicros } from './iso-micros.ts';
 import { runQuery } from './pg-pool.ts';
+import { pgText } from './write-signals.ts';
 
 /** Must match the expression of indicators_by_value / indicators_by_type (migration 3). */
 const VALUE_PREFIX = 256;
@@ -51,8 +52,9 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   if (!blankText && phrases.length === 0) return { results: [], next: null };
 
   const values: unknown[] = [];
+  // PostgreSQL text cannot hold NUL: stored values had it replaced (write-signals.ts), so the query is treated alike.
   const param = (value: unknown): string => {
-    values.push(value);
+    values.push(typeof value === 'string' ? pgText(value) : value);
     return `$${values.length}`;
   };
   const where: string[] = [];

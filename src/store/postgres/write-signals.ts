@@ -21,7 +21,7 @@ export interface OwnedSignal {
 const MAX_SEARCH_CHARS = 200_000;
 
 /** PostgreSQL text cannot hold NUL; columns get U+FFFD instead (the signal JSON keeps the exact value, escaped). */
-function pgText(value: string): string {
+export function pgText(value: string): string {
   return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 

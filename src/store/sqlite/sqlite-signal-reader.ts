@@ -40,8 +40,9 @@ interface HitRow {
   indicators: string | null;
 }
 
+// Title and indicators as JSON text (->): exact, where reading the title column would stop at a NUL character.
 const HIT_COLUMNS = `CAST(s.sid AS TEXT) AS sid, s.integration, s.check_id, s.record_id, s.version, s.time, s.severity,
-  s.kind, s.title, json_extract(s.signal, '$.indicators') AS indicators`;
+  s.kind, s.signal -> '$.title' AS title, s.signal -> '$.indicators' AS indicators`;
 
 function timeBound(name: string, iso: string): bigint {
   const us = isoToMicros(iso);
@@ -194,7 +195,7 @@ function hitFromRow(row: HitRow): SignalHit {
     time: row.time,
     severity: row.severity as Severity,
     kind: row.kind as SignalKind,
-    title: row.title,
+    title: JSON.parse(row.title) as string,
     indicators: row.indicators === null ? {} : (JSON.parse(row.indicators) as Indicators),
   };
 }
