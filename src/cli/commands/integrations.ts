@@ -5,16 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { openApp } from '../../app/open-app.ts';
 import type { App } from '../../app/open-app.ts';
+import { runConnectionTest } from '../../app/run-connection-test.ts';
 import { azureCliGrantCommands } from '../../auth/graph-app-roles.ts';
-import { MsalTokenProvider } from '../../auth/token-provider.ts';
-import { cloudEndpoints } from '../../config/clouds.ts';
 import { formatDuration } from '../../config/duration.ts';
 import { parseIntegrationInput } from '../../config/integration-input.ts';
-import { integrationCredential } from '../../config/integration-credential.ts';
 import { sealSecret } from '../../config/secrets.ts';
 import { AzsecError } from '../../core/errors.ts';
-import { GraphClient } from '../../graph/graph-client.ts';
-import { testConnection } from '../../pipeline/connection-test.ts';
 import type { Integration } from '../../store/store.ts';
 import type { CliCommand, CliIo, GlobalOptions } from '../command.ts';
 
@@ -166,17 +162,7 @@ async function test(args: string[], globals: GlobalOptions, io: CliIo): Promise<
   return withApp(globals, io, async (app) => {
     const integration = await app.store.getIntegration(name);
     if (integration === null) throw new AzsecError('ERR_INTEGRATION_NOT_FOUND', `No integration named "${name}"`);
-    const endpoints = cloudEndpoints(integration.cloud, { loginUrl: integration.loginUrl, graphUrl: integration.graphUrl });
-    const tokens = new MsalTokenProvider({
-      loginUrl: endpoints.loginUrl,
-      tenantId: integration.tenantId,
-      clientId: integration.clientId,
-      scope: endpoints.scope,
-      credential: await integrationCredential(app.store, app.secretKey, integration),
-    });
-    // A probe is a single request: no long waits on throttling.
-    const client = new GraphClient({ graphUrl: endpoints.graphUrl, tokens, clock: app.clock, maxRetries: 1, maxThrottleRetries: 1, maxWaitMs: 5_000 });
-    const result = await testConnection(integration, tokens, client, endpoints.unavailableChecks);
+    const result = await runConnectionTest(app, integration);
     if (values.json === true) {
       io.out(JSON.stringify({ integration: name, ...result, azureCli: result.missingPermissions.length > 0 ? azureCliGrantCommands(integration.clientId, result.missingPermissions) : [] }));
       return result.token.ok ? 0 : 1;
