@@ -6,6 +6,7 @@ import { pollCommand } from './commands/poll.ts';
 import { reindexCommand } from './commands/reindex.ts';
 import { runCommand } from './commands/run.ts';
 import { searchCommand } from './commands/search.ts';
+import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { sqlCommand } from './commands/sql.ts';
 import { startCommand } from './commands/start.ts';
@@ -13,6 +14,7 @@ import { statusCommand } from './commands/status.ts';
 
 export const COMMANDS: CliCommand[] = [
   startCommand,
+  serveCommand,
   integrationsCommand,
   pollCommand,
   runCommand,
