@@ -160,6 +160,10 @@ export interface Store {
 
   exportRecords(filter: RecordFilter): AsyncIterable<StoredRecord>;
   countRecords(filter: RecordFilter): Promise<number>;
+  /** One stored record version, or null. */
+  getRecord(integration: string, check: CheckId, id: string, version: string): Promise<StoredRecord | null>;
+  /** Records of an integration per check and hour of their own time, from `since` on (hourStart is ISO 8601). */
+  recordsPerHour(integration: string, since: string): Promise<Array<{ check: CheckId; hourStart: string; count: number }>>;
 
   /** Signals matching the query, newest first, and the cursor of the next page (null on the last page). */
   searchSignals(query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }>;

@@ -85,6 +85,12 @@ export function leaseTestStore(now: () => number): Store {
     async countRecords(filter) {
       return records.filter((r) => matches(r, filter)).length;
     },
+    async getRecord(integration, check, id, version) {
+      return records.find((r) => r.integration === integration && r.check === check && r.id === id && r.version === version) ?? null;
+    },
+    async recordsPerHour() {
+      throw new AzsecError('ERR_STORE', 'hourly counts are not modelled by the lease test store');
+    },
     // Signals are not part of what the lease contract exercises.
     async searchSignals() {
       throw new AzsecError('ERR_STORE', 'signals are not modelled by the lease test store');

@@ -282,6 +282,25 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
     });
 
     describe('export and count', () => {
+      it('reads one record version back by its identity, or null', async () => {
+        await store.commit('one', 'security.alerts_v2', [rec('a1', 'v1'), rec('a1', 'v2')], undefined);
+        expect(await store.getRecord('one', 'security.alerts_v2', 'a1', 'v2')).toMatchObject({ id: 'a1', version: 'v2', raw: rec('a1', 'v2').raw });
+        expect(await store.getRecord('one', 'security.alerts_v2', 'a1', 'v3')).toBeNull();
+        expect(await store.getRecord('other', 'security.alerts_v2', 'a1', 'v1')).toBeNull();
+      });
+
+      it('counts records per check and hour of their own time', async () => {
+        await store.commit('hours', 'auditLogs.signIns', [rec('s1', 'v', '2026-03-01T10:05:00Z'), rec('s2', 'v', '2026-03-01T10:59:59.9999999Z'), rec('s3', 'v', '2026-03-01T11:00:00Z'), rec('s0', 'v', '2026-03-01T08:00:00Z')], undefined);
+        await store.commit('hours', 'users', [rec('u1', 'v', '2026-03-01T11:30:00Z')], undefined);
+        await store.commit('elsewhere', 'users', [rec('x1', 'v', '2026-03-01T11:30:00Z')], undefined);
+        const rows = await store.recordsPerHour('hours', '2026-03-01T09:00:00Z');
+        expect(rows.sort((a, b) => `${a.hourStart}${a.check}`.localeCompare(`${b.hourStart}${b.check}`))).toEqual([
+          { check: 'auditLogs.signIns', hourStart: '2026-03-01T10:00:00.000Z', count: 2 },
+          { check: 'auditLogs.signIns', hourStart: '2026-03-01T11:00:00.000Z', count: 1 },
+          { check: 'users', hourStart: '2026-03-01T11:00:00.000Z', count: 1 },
+        ]);
+      });
+
       it('exports in insertion order across pages with raw, time and storedAt exactly as stored', async () => {
         const records = Array.from({ length: 23 }, (_, i) => rec(`e${String(i).padStart(2, '0')}`, 'v1', `2026-02-0${(i % 9) + 1}T00:00:00Z`));
         // Raw text that a JSON round trip would change: escapes, a big number, unicode, whitespace.

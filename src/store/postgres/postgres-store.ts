@@ -276,6 +276,28 @@ class PgStore implements PostgresStore {
     }
   }
 
+  async getRecord(integration: string, check: CheckId, id: string, version: string): Promise<StoredRecord | null> {
+    const rows = await runQuery<RecordRow>(
+      this.pool,
+      'getRecord',
+      `SELECT ${RECORD_COLUMNS} FROM records WHERE integration = $1 AND check_id = $2 AND id = $3 AND version = $4`,
+      [integration, check, id, version],
+    );
+    return rows[0] === undefined ? null : recordFromRow(rows[0]);
+  }
+
+  async recordsPerHour(integration: string, since: string): Promise<Array<{ check: CheckId; hourStart: string; count: number }>> {
+    const sinceUs = isoToMicros(since);
+    if (sinceUs === null) throw new AzsecError('ERR_CONFIG_INVALID', `"since" is not an ISO 8601 timestamp: ${since}`);
+    const rows = await runQuery<{ check_id: CheckId; hour: string; n: string }>(
+      this.pool,
+      'recordsPerHour',
+      'SELECT check_id, time_us / 3600000000 AS hour, count(*) AS n FROM records WHERE integration = $1 AND time_us >= $2 GROUP BY check_id, hour ORDER BY hour',
+      [integration, sinceUs],
+    );
+    return rows.map((r) => ({ check: r.check_id, hourStart: new Date(Number(r.hour) * 3_600_000).toISOString(), count: Number(r.n) }));
+  }
+
   async countRecords(filter: RecordFilter): Promise<number> {
     const values: unknown[] = [];
     const where = whereRecords(filter, values);

@@ -393,6 +393,24 @@ class SqliteStore implements Store {
     return row?.n ?? 0;
   }
 
+  async getRecord(integration: string, check: CheckId, id: string, version: string): Promise<StoredRecord | null> {
+    const row = this.#run('getRecord', () =>
+      this.#db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE integration = ? AND check_id = ? AND id = ? AND version = ?`).get(integration, check, id, version),
+    ) as unknown as RecordRow | undefined;
+    return row === undefined ? null : recordFromRow(row);
+  }
+
+  async recordsPerHour(integration: string, since: string): Promise<Array<{ check: CheckId; hourStart: string; count: number }>> {
+    const sinceUs = Date.parse(since) * 1000;
+    if (Number.isNaN(sinceUs)) throw new AzsecError('ERR_CONFIG_INVALID', `"since" is not an ISO 8601 timestamp: ${since}`);
+    const rows = this.#run('recordsPerHour', () =>
+      this.#db
+        .prepare('SELECT check_id, time_us / 3600000000 AS hour, count(*) AS n FROM records WHERE integration = ? AND time_us >= ? GROUP BY check_id, hour ORDER BY hour')
+        .all(integration, sinceUs),
+    ) as unknown as Array<{ check_id: CheckId; hour: number; n: number }>;
+    return rows.map((r) => ({ check: r.check_id, hourStart: new Date(Number(r.hour) * 3_600_000).toISOString(), count: Number(r.n) }));
+  }
+
   async searchSignals(query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
     this.#assertOpen('searchSignals');
     const plan = this.#search.plan(query);
