@@ -6,6 +6,7 @@ import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations.ts';
 import type { Migration } from '../../src/store/postgres/migrations.ts';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
+import { makeSignal } from './signal-contract.ts';
 import type { TempDatabase } from '../helpers/postgres.ts';
 
 const available = await postgresAvailable();
@@ -73,6 +74,44 @@ describe.skipIf(!available)('PostgreSQL migrations', () => {
     expect(tables.rowCount).toBe(0);
     const versions = await p.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
     expect(versions.rows[0]?.version).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+  });
+
+  it('moves signals stored under migration 3 into the indicator keys of migration 4, exactly as the code computes them', async () => {
+    const db = await freshDatabase();
+    const p = pool(db.url);
+    await migrate(p, MIGRATIONS.filter((m) => m.version <= 3));
+    const values = {
+      ip: ['203.0.113.9'],
+      upn: ['Zoë.Ünal@contoso.example'],
+      file_name: ['🛰️ z-report.pdf'],
+      command_line: [`powershell -enc ${'A'.repeat(300)}`],
+    };
+    const signal = makeSignal({ id: 'old', title: 'Legacy signal', indicators: values });
+    await p.query("INSERT INTO records (integration, check_id, id, version, time, time_us, raw, stored_at) VALUES ('contoso', 'auditLogs.signIns', 'old', 'v1', $1, 0, '{}', 'now')", [signal.time]);
+    const inserted = await p.query<{ sid: string }>(
+      `INSERT INTO signals (integration, check_id, record_id, version, tenant_id, time, time_us, kind, severity, severity_rank,
+         outcome, title, signal, hit_json, search)
+       VALUES ('contoso', 'auditLogs.signIns', 'old', 'v1', 't', $1, 1, 'sign_in', 'informational', 0, NULL, $2, $3, '{}',
+         to_tsvector('simple', 'legacy signal')) RETURNING sid`,
+      [signal.time, signal.title, JSON.stringify(signal)],
+    );
+    for (const [type, list] of Object.entries(values)) {
+      for (const value of list) {
+        await p.query('INSERT INTO indicators (sid, time_us, type, value) VALUES ($1, 1, $2, $3)', [inserted.rows[0]?.sid, type, value]);
+      }
+    }
+    await migrate(p);
+    const store = await createPostgresStore({ url: db.url, poolSize: 1 });
+    cleanups.push(() => store.close());
+    for (const [type, list] of Object.entries(values)) {
+      for (const value of list) {
+        expect((await store.searchSignals({ indicator: value, limit: 5 })).results.map((h) => h.recordId)).toEqual(['old']);
+        expect((await store.searchSignals({ indicator: value, indicatorType: type as 'ip', limit: 5 })).results).toHaveLength(1);
+      }
+    }
+    expect((await store.searchSignals({ text: 'legacy', limit: 5 })).results.map((h) => h.recordId)).toEqual(['old']);
+    const view = await store.querySql("SELECT type, value FROM v_indicators WHERE type = 'ip'", { timeoutMs: 10_000, maxRows: 5 });
+    expect(view.rows).toEqual([['ip', '203.0.113.9']]);
   });
 
   it('refuses a database migrated by a newer azsec', async () => {

@@ -13,6 +13,7 @@ import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.ts';
+import { makeSignal } from './signal-contract.ts';
 import { collect, rec, storeContract } from './store-contract.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -81,6 +82,33 @@ describe('SQLite store', () => {
       expect(migrate(db).applied).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       db.close();
+    }
+  });
+
+  it('moves signals stored under migration 2 into the indicator keys of migration 3', async () => {
+    const file = await dbPath();
+    const db = openDatabase(file);
+    const signal = makeSignal({ id: 'old', title: 'Legacy signal', indicators: { ip: ['203.0.113.9'], url: [`https://x.example/${'p'.repeat(300)}`] } });
+    try {
+      migrate(db, MIGRATIONS.filter((m) => m.version <= 2));
+      // Written as migration 2's code wrote it: a signal row, its indicator rows and an FTS row without keys.
+      db.prepare("INSERT INTO records (integration, check_id, id, version, time, time_us, raw, stored_at) VALUES ('contoso', 'auditLogs.signIns', 'old', 'v1', ?, 0, '{}', 'now')").run(signal.time);
+      db.prepare(`INSERT INTO signals (sid, time_us, severity_rank, integration, check_id, record_id, version, tenant_id, time, kind, severity, outcome, title, signal)
+        VALUES (1024, 1, 0, 'contoso', 'auditLogs.signIns', 'old', 'v1', 't', ?, 'sign_in', 'informational', NULL, ?, ?)`).run(signal.time, signal.title, JSON.stringify(signal));
+      db.prepare("INSERT INTO indicators (value, sid, type) VALUES ('203.0.113.9', 1024, 'ip')").run();
+      db.prepare('INSERT INTO signals_fts (rowid, title, text) VALUES (1024, ?, ?)').run(signal.title, signal.text);
+    } finally {
+      db.close();
+    }
+    const store = await createSqliteStore({ path: file });
+    try {
+      expect((await store.searchSignals({ indicator: '203.0.113.9', limit: 5 })).results.map((h) => h.recordId)).toEqual(['old']);
+      expect((await store.searchSignals({ indicator: signal.indicators.url?.[0] ?? '', indicatorType: 'url', limit: 5 })).results).toHaveLength(1);
+      expect((await store.searchSignals({ text: 'legacy', limit: 5 })).results.map((h) => h.recordId)).toEqual(['old']);
+      const view = await store.querySql("SELECT type, value FROM v_indicators WHERE type = 'ip'", { timeoutMs: 10_000, maxRows: 5 });
+      expect(view.rows).toEqual([['ip', '203.0.113.9']]);
+    } finally {
+      await store.close();
     }
   });
 

@@ -19,7 +19,8 @@ export const MIGRATION_LOCK_KEY = 0x617a7365630001n;
 //   timestamptz reformats and drops Graph's 7th fractional digit). Numeric shadows (time_us, next_due_ms) serve
 //   filtering and ordering.
 // - records has no foreign key to integrations: removing an integration may keep its records.
-// Signals (migration 3), one row per stored record version that has one. Searches order by (time_us DESC, sid DESC):
+// Signals (migration 3), one row per stored record version that has one. (Migration 4 replaced the indicators table
+// below with indicator keys in the search vector; applied migrations are never edited.) Searches order by (time_us DESC, sid DESC):
 // sid is a bigserial, unique, so it is the stable tie-break and, with time_us, the keyset of every page.
 // - signal is the Signal as JSON text (jsonb would refuse a \u0000 escape a hostile record can carry); title and
 //   indicator values are also columns, with NUL (which PostgreSQL text cannot hold) replaced by U+FFFD there only.
@@ -73,6 +74,53 @@ const SIGNALS_SQL = `
   CREATE VIEW v_records AS
     SELECT seq, integration, check_id, id AS record_id, version, time, time_us, raw, stored_at
     FROM records;
+`;
+
+// Migration 4 moves indicator lookups into the search vector (see src/store/indicator-keys.ts for why): each signal's
+// indicator keys (typed and untyped) are lexemes of weight A (words of the title and text have weight D, so a word
+// can never pose as an indicator), served by the same GIN index; the indicators table and its three B-trees go, and v_indicators reads
+// the signal JSON. Existing signals get their keys from the indicators table before it is dropped, computed as
+// indicator-keys.ts does.
+const INDICATOR_KEYS_SQL = `
+  CREATE FUNCTION pg_temp.azsec_escape(value text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(string_agg(
+      CASE
+        WHEN u.ch ~ '^[a-y0-9]$' THEN u.ch
+        WHEN u.cp < 256 THEN 'z' || lpad(to_hex(u.cp), 2, '0')
+        WHEN u.cp < 65536 THEN 'zu' || lpad(to_hex(u.cp), 4, '0')
+        -- Outside the BMP JavaScript sees two UTF-16 code units: escape both, as indicator-keys.ts does.
+        ELSE 'zu' || to_hex(55296 + ((u.cp - 65536) >> 10)) || 'zu' || to_hex(56320 + ((u.cp - 65536) & 1023))
+      END, '' ORDER BY u.i), '')
+    FROM (SELECT c.ch, ascii(c.ch) AS cp, c.i FROM regexp_split_to_table(value, '') WITH ORDINALITY AS c(ch, i)) u
+  $$;
+  UPDATE signals s
+  SET search = s.search || k.keys
+  FROM (
+    SELECT sid, setweight(array_to_tsvector(array_agg(DISTINCT key)), 'A') AS keys
+    FROM (
+      SELECT sid, type, CASE WHEN length(pg_temp.azsec_escape(value)) <= 192
+          THEN 'x' || pg_temp.azsec_escape(value)
+          ELSE 'h' || left(encode(sha256(convert_to(value, 'UTF8')), 'hex'), 40)
+        END AS encoded
+      FROM indicators
+    ) e
+    CROSS JOIN LATERAL (VALUES
+      ('i' || left(encode(sha256(convert_to(e.type, 'UTF8')), 'hex'), 6) || e.encoded),
+      ('v' || e.encoded)
+    ) AS keys(key)
+    GROUP BY sid
+  ) k
+  WHERE k.sid = s.sid;
+  DROP VIEW v_indicators;
+  DROP TABLE indicators;
+  -- Search hits now read title and indicators from the signal JSON (parsed by azsec, which accepts any escape).
+  ALTER TABLE signals DROP COLUMN hit_json;
+  CREATE VIEW v_indicators AS
+    SELECT s.sid, s.integration, s.check_id, s.record_id, s.version, t.key AS type, v.value, s.time, s.time_us
+    FROM signals s
+    CROSS JOIN LATERAL json_each(s.signal::json -> 'indicators') t
+    CROSS JOIN LATERAL json_array_elements_text(t.value) v
+    WHERE json_typeof(t.value) = 'array';
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -179,6 +227,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'signals, indicators, free text and analyst views',
     sql: SIGNALS_SQL,
+  },
+  {
+    version: 4,
+    name: 'indicator keys in the search vector',
+    sql: INDICATOR_KEYS_SQL,
   },
 ];
 

@@ -1,25 +1,22 @@
 // Reads signals on PostgreSQL: getSignal, countSignals and searchSignals. Results are ordered by (time_us, sid)
 // descending and paged by keyset on that pair (never OFFSET):
-// - an indicator drives the query through indicators_by_value / indicators_by_type (value prefix, time_us, sid),
-//   scanned backwards; signals are joined by primary key and filtered row by row;
-// - text alone is `search @@ tsquery`; the planner chooses the GIN index (rare words) or signals_by_time (common
-//   words, where the first page is found after a few hundred rows);
+// - an indicator (its keys, weight A) and text (words, weight D) are one `search @@ tsquery`; the planner chooses the
+//   GIN index (rare values and words) or walks signals_by_time backwards with the match as a filter (common ones,
+//   where the newest page is found after a few hundred rows);
 // - filters alone walk signals_by_time backwards.
-// The tsquery is built from azsec's own tokens (search-text.ts), each quoted as a lexeme, so user text never reaches
-// PostgreSQL's query syntax.
+// The tsquery is built from indicator keys and azsec's own word tokens (search-text.ts), each quoted, so user text
+// never reaches PostgreSQL's query syntax.
 import type { Pool } from 'pg';
 import type { CheckId } from '../../core/check-ids.ts';
 import { AzsecError } from '../../core/errors.ts';
 import type { Indicators, Severity, Signal, SignalKind } from '../../signals/signal.ts';
+import { holdsIndicator, isExactKey, searchKeys } from '../indicator-keys.ts';
 import { searchPhrases } from '../search-text.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
 import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
 import { isoToMicros } from './iso-micros.ts';
 import { runQuery } from './pg-pool.ts';
 import { pgText } from './write-signals.ts';
-
-/** Must match the expression of indicators_by_value / indicators_by_type (migration 3). */
-const VALUE_PREFIX = 256;
 
 interface HitRow {
   time_us: string;
@@ -31,7 +28,7 @@ interface HitRow {
   time: string;
   severity: string;
   kind: string;
-  hit_json: string;
+  signal: string;
 }
 
 function micros(name: string, iso: string): number {
@@ -40,9 +37,12 @@ function micros(name: string, iso: string): number {
   return us;
 }
 
-/** to_tsquery text: phrases of quoted lexemes (letters and digits only, so quoting is all the escaping needed). */
-function tsQuery(phrases: string[][]): string {
-  return phrases.map((tokens) => `(${tokens.map((t) => `'${t}'`).join(' <-> ')})`).join(' & ');
+/**
+ * to_tsquery text of the words: phrases of quoted words of weight D (letters and digits only, so quoting is all the
+ * escaping needed), parsed by the same 'simple' configuration that indexed them.
+ */
+function wordsQuery(phrases: string[][]): string {
+  return phrases.map((tokens) => `(${tokens.map((t) => `'${t}':D`).join(' <-> ')})`).join(' & ');
 }
 
 export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
@@ -58,26 +58,17 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
     return `$${values.length}`;
   };
   const where: string[] = [];
-  let from: string;
-  // t and k: the columns the order and every bound refer to (the indicator row's copy of time_us when it drives).
-  let t: string;
-  let k: string;
-  let distinct = '';
+  // Indicator keys (weight A) and words (weight D) are one tsquery on one GIN index; the planner walks signals_by_time
+  // instead when the keys or words are common enough for the newest page to come quickly.
+  const terms: string[] = [];
   if (query.indicator !== undefined) {
-    from = 'indicators i JOIN signals s ON s.sid = i.sid';
-    t = 'i.time_us';
-    k = 'i.sid';
-    const value = param(query.indicator);
-    where.push(`left(i.value, ${VALUE_PREFIX}) = left(${value}::text, ${VALUE_PREFIX})`, `i.value = ${value}`);
-    if (query.indicatorType !== undefined) where.push(`i.type = ${param(query.indicatorType)}`);
-    // Without a type one value can be stored under several types of one signal; its rows are adjacent in this order.
-    else distinct = `DISTINCT ON (${t}, ${k}) `;
-  } else {
-    from = 'signals s';
-    t = 's.time_us';
-    k = 's.sid';
+    // Keys are exact lexemes: cast, never parsed.
+    terms.push(`${param(searchKeys(query.indicator, query.indicatorType, true).map((k) => `'${k}':A`).join(' | '))}::tsquery`);
   }
-  if (phrases.length > 0) where.push(`s.search @@ to_tsquery('simple', ${param(tsQuery(phrases))})`);
+  if (phrases.length > 0) terms.push(`to_tsquery('simple', ${param(wordsQuery(phrases))})`);
+  if (terms.length > 0) where.push(`s.search @@ (${terms.join(' && ')})`);
+  const t = 's.time_us';
+  const k = 's.sid';
   if (query.cursor !== undefined) {
     const cursor = decodeCursor(query.cursor, ['t', 's']);
     where.push(`(${t}, ${k}) < (${param(cursor.t.toString())}::bigint, ${param(cursor.s.toString())}::bigint)`);
@@ -89,11 +80,11 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   if (query.kind !== undefined) where.push(`s.kind = ${param(query.kind)}`);
   if (query.severities !== undefined && query.severities.length > 0) where.push(`s.severity = ANY (${param(query.severities)}::text[])`);
 
-  // Title and indicators come from hit_json: exact even where the title column had NUL replaced.
+  // Title and indicators come from the signal JSON, exact even where the title column had NUL replaced.
   const sql = `
-    SELECT ${distinct}${t} AS time_us, ${k} AS sid, s.integration, s.check_id, s.record_id, s.version, s.time,
-           s.severity, s.kind, s.hit_json
-    FROM ${from}
+    SELECT ${t} AS time_us, ${k} AS sid, s.integration, s.check_id, s.record_id, s.version, s.time,
+           s.severity, s.kind, s.signal
+    FROM signals s
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${t} DESC, ${k} DESC
     LIMIT ${param(query.limit + 1)}`;
@@ -101,8 +92,12 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page.at(-1);
+  const hits = page.map(hitFromRow);
+  const verify = query.indicator === undefined || isExactKey(query.indicator) ? null : query.indicator;
   return {
-    results: page.map(hitFromRow),
+    // Long values are looked up by a hash: hits are checked against the stored value. The cursor follows the last
+    // row read, so a dropped hit never shifts the next page.
+    results: verify === null ? hits : hits.filter((hit) => holdsIndicator(hit.indicators, verify, query.indicatorType)),
     next: more && last !== undefined ? encodeCursor({ t: String(last.time_us), s: String(last.sid) }) : null,
   };
 }
@@ -143,7 +138,7 @@ export async function countPostgresSignals(pool: Pool, filter: RecordFilter): Pr
 }
 
 function hitFromRow(row: HitRow): SignalHit {
-  const hit = JSON.parse(row.hit_json) as { title: string; indicators: Indicators | null };
+  const hit = JSON.parse(row.signal) as { title: string; indicators: Indicators | null };
   return {
     integration: row.integration,
     check: row.check_id as CheckId,

@@ -5,6 +5,8 @@
 // idea of the schema.
 import type { DatabaseSync } from 'node:sqlite';
 import { AzsecError } from '../../core/errors.ts';
+import type { Indicators } from '../../signals/signal.ts';
+import { signalKeys } from '../indicator-keys.ts';
 
 export interface Migration {
   version: number;
@@ -20,7 +22,8 @@ export interface Migration {
 // - seq is INTEGER PRIMARY KEY AUTOINCREMENT so a seq is never reused, even after the newest records are purged:
 //   readers resuming "after seq N" never miss a later record.
 // - records has no foreign key to integrations: removing an integration may keep its records.
-// Signals (migration 2), one row per stored record version that has one:
+// Signals (migration 2), one row per stored record version that has one. (Migration 3 replaced the indicators table
+// and its indexes below with a keys column in signals_fts; applied migrations are never edited.)
 // - sid is the row's time key: time_us * 1024 + n (n counts signals of the same microsecond; see sqlite-time-key.ts).
 //   Ordering by sid alone is "newest first, then a stable tie-break", so every search (by indicator, by text, by
 //   filters) pages on one integer, and the FTS index, whose rowid is that same key, yields matches newest first and
@@ -71,6 +74,25 @@ const SIGNALS_SQL = `
   CREATE VIEW v_records AS
     SELECT seq, integration, check_id, id AS record_id, version, time, time_us, raw, stored_at
     FROM records;
+`;
+
+// Migration 3 moves indicator lookups into the FTS index (see src/store/indicator-keys.ts for why): a third column,
+// keys, holds each signal's indicator keys; the indicators table goes and v_indicators reads the signal JSON. Existing
+// signals are re-indexed with azsec_indicator_keys(), a function migrate() registers on the connection.
+const INDICATOR_KEYS_SQL = `
+  DROP VIEW v_indicators;
+  DROP TABLE indicators;
+  DROP TABLE signals_fts;
+  CREATE VIRTUAL TABLE signals_fts USING fts5 (
+    title, text, keys, content = '', contentless_delete = 1, tokenize = 'unicode61'
+  );
+  INSERT INTO signals_fts (rowid, title, text, keys)
+    SELECT sid, title, json_extract(signal, '$.text'), azsec_indicator_keys(json_extract(signal, '$.indicators'))
+    FROM signals;
+  CREATE VIEW v_indicators AS
+    SELECT s.sid, s.integration, s.check_id, s.record_id, s.version, t.key AS type, v.value, s.time, s.time_us
+    FROM signals s, json_each(s.signal, '$.indicators') t, json_each(t.value) v
+    WHERE t.type = 'array' AND v.type = 'text';
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -142,6 +164,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'signals, indicators, free text and analyst views',
     sql: SIGNALS_SQL,
   },
+  {
+    version: 3,
+    name: 'indicator keys in the free-text index',
+    sql: INDICATOR_KEYS_SQL,
+  },
 ];
 
 export interface MigrateResult {
@@ -168,6 +195,9 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIG
 }
 
 function migrateLocked(db: DatabaseSync, migrations: readonly Migration[]): MigrateResult {
+  db.function('azsec_indicator_keys', { deterministic: true }, (indicators) =>
+    typeof indicators === 'string' ? signalKeys(JSON.parse(indicators) as Indicators).join(' ') : '',
+  );
   db.exec(`
     CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,

@@ -1,15 +1,16 @@
 // Reads signals on SQLite: getSignal, countSignals and searchSignals. Every search walks one integer key, the time
-// key (sqlite-time-key.ts), newest first, from the index that drives it:
-// - an indicator: the indicators primary key (value, sid, type) or indicators_by_type, from the cursor down;
-// - text only: the FTS index in descending rowid order (its rowid is the time key), stopping after one page;
+// key (sqlite-time-key.ts), newest first:
+// - an indicator and/or text: the FTS index (its rowid is the time key) in descending rowid order, matching the
+//   indicator's keys in the keys column and the words in title and text, stopping after one page;
 // - filters only: the signals table itself, by key.
-// Other conditions are checked on each candidate row; text combined with an indicator is a per-row FTS probe.
+// Filters are checked on each candidate row.
 // plan() validates the query (ERR_CONFIG_INVALID) before anything touches the database.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import { AzsecError } from '../../core/errors.ts';
 import type { Indicators, Severity, Signal, SignalKind } from '../../signals/signal.ts';
 import { isoToMicros } from '../postgres/iso-micros.ts';
+import { holdsIndicator, isExactKey, searchKeys } from '../indicator-keys.ts';
 import { searchPhrases } from '../search-text.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
 import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
@@ -20,6 +21,15 @@ export interface SearchPlan {
   sql: string | null;
   params: SQLInputValue[];
   limit: number;
+  /** For a value too long for an exact key: the exact check each hit must pass. */
+  verify: ((hit: SignalHit) => boolean) | null;
+}
+
+/** Long values are looked up by a hash; their hits are checked against the stored value. */
+export function verification(query: SignalQuery): ((hit: SignalHit) => boolean) | null {
+  const value = query.indicator;
+  if (value === undefined || isExactKey(value)) return null;
+  return (hit) => holdsIndicator(hit.indicators, value, query.indicatorType);
 }
 
 export interface CountPlan {
@@ -99,28 +109,22 @@ export class SqliteSignalReader {
     const where: string[] = [];
     const blankText = query.text === undefined || query.text.trim() === '';
     const phrases = blankText ? [] : searchPhrases(query.text ?? '');
-    if (!blankText && phrases.length === 0) return { sql: null, params: [], limit: query.limit };
+    const verify = verification(query);
+    if (!blankText && phrases.length === 0) return { sql: null, params: [], limit: query.limit, verify };
 
-    // The driving key column: what the ORDER BY and every key bound refer to.
+    // The driving key column: what the ORDER BY and every key bound refer to. The FTS index yields its rowids (the
+    // time keys) in descending order and intersects indicator keys with words itself.
     let from: string;
     let key: string;
+    const match: string[] = [];
     if (query.indicator !== undefined) {
-      key = 'i.sid';
-      from = 'indicators i CROSS JOIN signals s ON s.sid = i.sid';
-      where.push('i.value = ?');
-      params.push(query.indicator);
-      if (query.indicatorType !== undefined) {
-        where.push('i.type = ?');
-        params.push(query.indicatorType);
-      }
-      if (phrases.length > 0) {
-        where.push('EXISTS (SELECT 1 FROM signals_fts(?) f WHERE f.rowid = i.sid)');
-        params.push(ftsQuery(phrases));
-      }
-    } else if (phrases.length > 0) {
+      match.push(`{keys} : (${searchKeys(query.indicator, query.indicatorType).map((k) => `"${k}"`).join(' OR ')})`);
+    }
+    if (phrases.length > 0) match.push(`{title text} : (${ftsQuery(phrases)})`);
+    if (match.length > 0) {
       key = 'f.rowid';
       from = 'signals_fts(?) f CROSS JOIN signals s ON s.sid = f.rowid';
-      params.push(ftsQuery(phrases));
+      params.push(match.join(' AND '));
     } else {
       key = 's.sid';
       from = 'signals s';
@@ -153,13 +157,10 @@ export class SqliteSignalReader {
       where.push(`s.severity IN (${query.severities.map(() => '?').join(', ')})`);
       params.push(...query.severities);
     }
-    // Without a type one value can be stored under several types of the same signal (an address as email and upn):
-    // those rows are adjacent in key order, and GROUP BY on the key folds them without giving up the index order.
-    const group = query.indicator !== undefined && query.indicatorType === undefined ? ` GROUP BY ${key}` : '';
     params.push(query.limit + 1);
-    const sql = `SELECT ${HIT_COLUMNS} FROM ${from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${group}
+    const sql = `SELECT ${HIT_COLUMNS} FROM ${from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${key} DESC LIMIT ?`;
-    return { sql, params, limit: query.limit };
+    return { sql, params, limit: query.limit, verify };
   }
 
   run(plan: SearchPlan): { results: SignalHit[]; next: string | null } {
@@ -168,8 +169,10 @@ export class SqliteSignalReader {
     const more = rows.length > plan.limit;
     const page = more ? rows.slice(0, plan.limit) : rows;
     const last = page.at(-1);
+    const hits = page.map(hitFromRow);
     return {
-      results: page.map(hitFromRow),
+      // The cursor follows the last row read, so a hit dropped by verification never shifts the next page.
+      results: plan.verify === null ? hits : hits.filter(plan.verify),
       next: more && last !== undefined ? encodeCursor({ k: last.sid }) : null,
     };
   }

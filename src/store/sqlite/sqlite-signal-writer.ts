@@ -1,10 +1,11 @@
-// Writes signals on SQLite: the signal row, its indicator rows and its FTS entry, always inside a transaction the
-// caller owns (commit, putSignals, removeIntegration). Statements are prepared once; a commit runs them in a plain
-// loop, which in-process costs no round trips.
+// Writes signals on SQLite: the signal row and its FTS entry (title, text and indicator keys), always inside a
+// transaction the caller owns (commit, putSignals, removeIntegration). Three prepared statements per signal, run in
+// a plain loop: in-process there are no round trips to save.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import type { Signal } from '../../signals/signal.ts';
-import { indicatorRows, severityRank, signalMicros } from '../signal-rows.ts';
+import { signalKeys } from '../indicator-keys.ts';
+import { severityRank, signalMicros } from '../signal-rows.ts';
 import { TimeKeys } from './sqlite-time-key.ts';
 
 /** Where a signal belongs: the record version it was computed from. */
@@ -17,24 +18,14 @@ export interface SignalOwner {
   recordTime: string;
 }
 
-// Indicators of one or more signals, derived from the stored JSON: the same rows the insert wrote (exact duplicates
-// collapse in the IN list; non-string values were never written and match nothing).
-const INDICATORS_OF = `
-  SELECT v.value, s.sid, t.key
-  FROM signals s, json_each(s.signal, '$.indicators') t, json_each(t.value) v
-  WHERE json_type(t.value) = 'array' AND v.type = 'text'`;
-
 export class SqliteSignalWriter {
   readonly #keys: TimeKeys;
   readonly #insertSignal: StatementSync;
-  readonly #insertIndicator: StatementSync;
   readonly #insertText: StatementSync;
   readonly #findSignal: StatementSync;
-  readonly #recordExists: StatementSync;
-  readonly #deleteIndicatorsOf: StatementSync;
+  readonly #recordTime: StatementSync;
   readonly #deleteText: StatementSync;
   readonly #deleteSignal: StatementSync;
-  readonly #purgeIndicators: StatementSync;
   readonly #purgeText: StatementSync;
   readonly #purgeSignals: StatementSync;
 
@@ -45,19 +36,12 @@ export class SqliteSignalWriter {
                            severity, outcome, title, signal)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (integration, check_id, record_id, version) DO NOTHING`);
-    this.#insertIndicator = db.prepare('INSERT INTO indicators (value, sid, type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-    this.#insertText = db.prepare('INSERT INTO signals_fts (rowid, title, text) VALUES (?, ?, ?)');
-    this.#findSignal = db.prepare(
-      'SELECT sid FROM signals WHERE integration = ? AND check_id = ? AND record_id = ? AND version = ?',
-    );
+    this.#insertText = db.prepare('INSERT INTO signals_fts (rowid, title, text, keys) VALUES (?, ?, ?, ?)');
+    this.#findSignal = db.prepare('SELECT sid FROM signals WHERE integration = ? AND check_id = ? AND record_id = ? AND version = ?');
     this.#findSignal.setReadBigInts(true);
-    this.#recordExists = db.prepare(
-      'SELECT time FROM records WHERE integration = ? AND check_id = ? AND id = ? AND version = ?',
-    );
-    this.#deleteIndicatorsOf = db.prepare(`DELETE FROM indicators WHERE (value, sid, type) IN (${INDICATORS_OF} AND s.sid = ?)`);
+    this.#recordTime = db.prepare('SELECT time FROM records WHERE integration = ? AND check_id = ? AND id = ? AND version = ?');
     this.#deleteText = db.prepare('DELETE FROM signals_fts WHERE rowid = ?');
     this.#deleteSignal = db.prepare('DELETE FROM signals WHERE sid = ?');
-    this.#purgeIndicators = db.prepare(`DELETE FROM indicators WHERE (value, sid, type) IN (${INDICATORS_OF} AND s.integration = ?)`);
     this.#purgeText = db.prepare('DELETE FROM signals_fts WHERE rowid IN (SELECT sid FROM signals WHERE integration = ?)');
     this.#purgeSignals = db.prepare('DELETE FROM signals WHERE integration = ?');
   }
@@ -84,8 +68,7 @@ export class SqliteSignalWriter {
     );
     // Already there (only possible when a signal outlived its record): the stored one stays, as for records.
     if (Number(inserted.changes) === 0) return;
-    for (const row of indicatorRows(signal.indicators)) this.#insertIndicator.run(row.value, sid, row.type);
-    this.#insertText.run(sid, signal.title, signal.text);
+    this.#insertText.run(sid, signal.title, signal.text, signalKeys(signal.indicators).join(' '));
   }
 
   /**
@@ -94,11 +77,10 @@ export class SqliteSignalWriter {
    */
   replace(signal: Signal): boolean {
     const owner = [signal.integration, signal.check, signal.recordId, signal.version] as const;
-    const record = this.#recordExists.get(...owner) as { time: string } | undefined;
+    const record = this.#recordTime.get(...owner) as { time: string } | undefined;
     if (record === undefined) return false;
     const existing = this.#findSignal.get(...owner) as { sid: bigint } | undefined;
     if (existing !== undefined) {
-      this.#deleteIndicatorsOf.run(existing.sid);
       this.#deleteText.run(existing.sid);
       this.#deleteSignal.run(existing.sid);
     }
@@ -111,7 +93,6 @@ export class SqliteSignalWriter {
 
   /** Removes every signal of an integration (removeIntegration with purgeRecords). */
   purge(integration: string): void {
-    this.#purgeIndicators.run(integration);
     this.#purgeText.run(integration);
     this.#purgeSignals.run(integration);
   }
