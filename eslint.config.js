@@ -13,6 +13,14 @@ export default tseslint.config(
     },
   },
   {
+    // The console runs in the browser.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', window: 'readonly', location: 'readonly', fetch: 'readonly', confirm: 'readonly', Node: 'readonly', URLSearchParams: 'readonly' },
+    },
+  },
+  {
     files: ['bin/**', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,7 +1,9 @@
 // The console's HTTP server (fastify): security headers and a strict Content-Security-Policy on every answer, the
-// session and CSRF checks, and the JSON API under /api/v1 (the web pages that use it are not built yet). Built
-// without listening, so tests use inject(); `azsec serve` listens.
+// session and CSRF checks, the JSON API under /api/v1, and the console's static files (web/). Built without
+// listening, so tests use inject(); `azsec serve` listens.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app/open-app.ts';
@@ -127,6 +129,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     signalRoutes(api, ctx);
   });
 
+  // The console: three static files, and nothing else served from disk.
+  const webDir = path.resolve(import.meta.dirname, '..', '..', 'web');
+  const files: Array<[string, string, string]> = [
+    ['/', 'index.html', 'text/html; charset=utf-8'],
+    ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
+    ['/app.css', 'app.css', 'text/css; charset=utf-8'],
+  ];
+  for (const [route, file, type] of files) {
+    server.get(route, async (_req, reply) => reply.type(type).send(await readFile(path.join(webDir, file))));
+  }
   return server;
 }
 

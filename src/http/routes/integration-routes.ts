@@ -6,6 +6,7 @@ import { formatDuration } from '../../config/duration.ts';
 import { integrationCredential } from '../../config/integration-credential.ts';
 import { parseIntegrationInput } from '../../config/integration-input.ts';
 import { sealSecret } from '../../config/secrets.ts';
+import { CHECK_IDS } from '../../core/check-ids.ts';
 import { AzsecError } from '../../core/errors.ts';
 import type { Integration } from '../../store/store.ts';
 import type { ConsoleContext } from '../build-server.ts';
@@ -76,6 +77,21 @@ export function integrationRoutes(api: FastifyInstance, ctx: ConsoleContext): vo
       throw new AzsecError('ERR_INTEGRATION_NOT_FOUND', `No integration named "${req.params.name}"`);
     }
     return { removed: req.params.name, recordsKept: !purge };
+  });
+
+  // Events per hour per check over the last 24 hours, for the tile's chart: 24 hourly buckets, oldest first.
+  api.get<{ Params: { name: string } }>('/api/v1/integrations/:name/activity', async (req) => {
+    const integration = await find(req.params.name);
+    const hourMs = 3_600_000;
+    const first = Math.floor(app.clock.now() / hourMs) * hourMs - 23 * hourMs;
+    const hours = Array.from({ length: 24 }, (_, i) => new Date(first + i * hourMs).toISOString());
+    const checks: Record<string, number[]> = Object.fromEntries(CHECK_IDS.map((c) => [c, new Array<number>(24).fill(0)]));
+    for (const row of await app.store.recordsPerHour(integration.name, hours[0] as string)) {
+      const i = Math.round((Date.parse(row.hourStart) - first) / hourMs);
+      const series = checks[row.check];
+      if (series !== undefined && i >= 0 && i < 24) series[i] = row.count;
+    }
+    return { hours, checks };
   });
 
   api.post<{ Params: { name: string } }>('/api/v1/integrations/:name/test', async (req) => runConnectionTest(app, await find(req.params.name)));

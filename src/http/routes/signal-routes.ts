@@ -62,4 +62,15 @@ export function signalRoutes(api: FastifyInstance, ctx: ConsoleContext): void {
     if (signal === null) return reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'No such signal' } });
     return { signal };
   });
+
+  // The record as Graph sent it, for the detail view.
+  api.get<{ Params: { integration: string; check: string; id: string; version: string } }>('/api/v1/records/:integration/:check/:id/:version', async (req, reply) => {
+    const { integration, check, id, version } = req.params;
+    if (!(CHECK_IDS as readonly string[]).includes(check)) throw new AzsecError('ERR_CONFIG_INVALID', `check: "${check}" is not a check id`);
+    const record = await ctx.app.store.getRecord(integration, check as (typeof CHECK_IDS)[number], id, version);
+    if (record === null) return reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'No such record' } });
+    const head = JSON.stringify({ integration, check, id, version, time: record.time });
+    // The raw text is spliced in as received, not re-serialised.
+    return reply.type('application/json; charset=utf-8').send(`${head.slice(0, -1)},"raw":${record.raw}}`);
+  });
 }

@@ -1,0 +1,130 @@
+// The console in a real browser (Debian's Chromium driven by playwright-core): one-time setup, Add Integration →
+// Azure Security → Save with the per-check connection test, tiles turning green after a cycle, search with a pivot
+// on an indicator and the detail view with the raw Graph JSON, and attacker-controlled strings shown as text only.
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApp } from '../../src/app/open-app.ts';
+import type { App } from '../../src/app/open-app.ts';
+import { trustExtraCa } from '../../src/core/extra-ca.ts';
+import { buildServer } from '../../src/http/build-server.ts';
+import { normalize } from '../../src/normalize/normalizers.ts';
+import { startSimulator } from '../../src/simulator/start-simulator.ts';
+import type { Simulator } from '../../src/simulator/types.ts';
+
+const CHROMIUM = process.env.AZSEC_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`Skipping browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set AZSEC_CHROMIUM)`);
+
+const TOKEN = 'browser-setup-token';
+const HOSTILE = '<img src=x onerror="window.__xss=1">Mailbox rule & "quotes"';
+
+describe.skipIf(!available)('the console in Chromium', () => {
+  let dir: string;
+  let sim: Simulator;
+  let app: App;
+  let server: FastifyInstance;
+  let browser: Browser;
+  let page: Page;
+  let base = '';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'azsec-browser-'));
+    sim = await startSimulator({
+      stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
+      throttling: false,
+      liveRatePerMinute: 0,
+      tenants: [{ name: 'contoso', profile: 'full' }, { name: 'litware', profile: 'free' }],
+    });
+    trustExtraCa(sim.caPem);
+    app = await openApp({ dataDir: dir, env: { AZSEC_SECRET_KEY: randomBytes(32).toString('base64') }, logFormat: 'json', logWrite: () => undefined });
+    server = await buildServer({ app, dataDir: dir, setupToken: TOKEN });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.on('dialog', (d) => void d.accept());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await app?.close();
+    await sim?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function addIntegration(tenant: string): Promise<void> {
+    const t = sim.tenant(tenant).info;
+    await page.selectOption('#add-integration', 'azure-security');
+    await page.fill('#f-name', tenant);
+    await page.fill('#f-tenant', t.tenantId);
+    await page.fill('#f-client', t.clientId);
+    await page.fill('#f-secret', t.clientSecret);
+    await page.selectOption('#f-cloud', 'custom');
+    await page.fill('#f-login-url', sim.url);
+    await page.fill('#f-graph-url', sim.url);
+    await page.click('#save');
+    await page.waitForSelector('#test-result tr[data-check="users"]');
+  }
+
+  it('sets the admin password through the one-time link and lands on Integrations', async () => {
+    await page.goto(`${base}/#/setup?token=${TOKEN}`);
+    await page.fill('#new-password', 'a long enough password');
+    await page.click('#setup-form button[type=submit]');
+    await page.waitForSelector('#add-integration');
+    expect(await page.isVisible('#nav')).toBe(true);
+  });
+
+  it('adds integrations and shows the connection test per check within seconds', async () => {
+    await addIntegration('contoso');
+    expect(await page.textContent('#test-result tr[data-check="auditLogs.signIns"]')).toContain('collecting');
+    await page.goto(`${base}/#/integrations`);
+    await addIntegration('litware');
+    expect(await page.textContent('#test-result tr[data-check="auditLogs.signIns"]')).toContain('needs licence');
+  });
+
+  it('shows green tiles with per-check states and an activity chart after a cycle', async () => {
+    await app.collector().pollOnce();
+    await page.goto(`${base}/#/search`);
+    await page.goto(`${base}/#/integrations`);
+    await page.waitForSelector('section.tile[data-integration="contoso"] svg.chart');
+    expect(await page.getAttribute('section.tile[data-integration="contoso"] .dot', 'data-colour')).toBe('green');
+    // Licence-gated checks are expected, not errors: still green.
+    expect(await page.getAttribute('section.tile[data-integration="litware"] .dot', 'data-colour')).toBe('green');
+    expect(await page.textContent('section.tile[data-integration="litware"]')).toContain('unavailable');
+  });
+
+  it('searches an indicator, opens the detail with the raw Graph JSON, and pivots on an indicator', async () => {
+    const stored = await app.store.searchSignals({ check: 'auditLogs.signIns', integration: 'contoso', limit: 1 });
+    const signIn = { ipAddress: stored.results[0]?.indicators.ip?.[0] as string };
+    await page.goto(`${base}/#/search?q=${encodeURIComponent(signIn.ipAddress)}`);
+    await page.waitForSelector('#results tr.result');
+    await page.click('#results tr.result button.open');
+    await page.waitForSelector('#raw');
+    expect(await page.textContent('#raw')).toContain(signIn.ipAddress);
+    await page.click(`#signal-detail button.indicator:text-is("${signIn.ipAddress}")`);
+    await page.waitForFunction(() => location.hash.startsWith('#/search?q='));
+    await page.waitForSelector('#results tr.result');
+  });
+
+  it('renders attacker-controlled strings as text, never as HTML', async () => {
+    const raw = { id: 'xss-alert', title: HOSTILE, severity: 'high', createdDateTime: new Date(sim.now()).toISOString(), lastUpdateDateTime: new Date(sim.now()).toISOString(), evidence: [] };
+    const ctx = { integration: 'contoso', check: 'security.alerts_v2' as const, recordId: 'xss-alert', version: 'v1', tenantId: sim.tenant('contoso').info.tenantId, time: raw.createdDateTime };
+    await app.store.commit('contoso', 'security.alerts_v2', [{ id: 'xss-alert', version: 'v1', time: raw.createdDateTime, raw: JSON.stringify(raw), signal: normalize(raw, ctx) }], undefined);
+    await page.goto(`${base}/#/search?q=${encodeURIComponent('Mailbox rule')}`);
+    await page.waitForSelector('#results tr.result');
+    expect(await page.textContent('#results')).toContain(HOSTILE);
+    expect(await page.locator('#results img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  });
+});
