@@ -113,7 +113,7 @@ describe.skipIf(!available)('the console in Chromium', () => {
     await page.waitForSelector('#raw');
     expect(await page.textContent('#raw')).toContain(signIn.ipAddress);
     await page.click(`#signal-detail button.indicator:text-is("${signIn.ipAddress}")`);
-    await page.waitForFunction(() => location.hash.startsWith('#/search?q='));
+    await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash.startsWith('#/search?q='));
     await page.waitForSelector('#results tr.result');
   });
 
@@ -125,6 +125,6 @@ describe.skipIf(!available)('the console in Chromium', () => {
     await page.waitForSelector('#results tr.result');
     expect(await page.textContent('#results')).toContain(HOSTILE);
     expect(await page.locator('#results img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 });

@@ -1,12 +1,11 @@
 // `azsec serve`: the collector plus the console's JSON API in one process.
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { openApp } from '../../app/open-app.ts';
 import { AzsecError } from '../../core/errors.ts';
-import { AdminPassword } from '../../http/admin-password.ts';
-import { buildServer, newSetupToken } from '../../http/build-server.ts';
+import type { FastifyInstance } from 'fastify';
 import type { CliCommand } from '../command.ts';
+import { startConsole } from '../start-console.ts';
 import { waitForStopSignal } from '../stop-signal.ts';
 
 async function readPem(option: string, file: string): Promise<string> {
@@ -19,12 +18,12 @@ async function readPem(option: string, file: string): Promise<string> {
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'run the collector and the console API (/api/v1) in one process',
+  summary: 'run the collector and the web console (and its API under /api/v1) in one process',
   usage: [
     'Usage: azsec serve [--port 8470] [--host 127.0.0.1] [--tls-cert PEM --tls-key PEM]',
     '',
-    'Runs the collector and serves the JSON API under /api/v1 (see docs/api.md). Nobody gets in without the admin',
-    'password: set it with AZSEC_ADMIN_PASSWORD at the first start, or through the one-time setup token printed then.',
+    'Runs the collector and serves the console and its JSON API under /api/v1 (docs/api.md). Nobody gets in without',
+    'the admin password: set it with AZSEC_ADMIN_PASSWORD at the first start, or through the one-time link printed then.',
     'Binds to 127.0.0.1 unless told otherwise; give --tls-cert and --tls-key to serve HTTPS.',
   ].join('\n'),
   async run(args, globals, io) {
@@ -43,30 +42,15 @@ export const serveCommand: CliCommand = {
         : undefined;
 
     const app = await openApp({ dataDir: globals.dataDir, storeUrl: globals.storeUrl, env: io.env, logFormat: globals.logFormat });
-    const password = new AdminPassword(globals.dataDir);
-    let setupToken: string | undefined;
-    if (!(await password.isSet())) {
-      const fromEnv = io.env.AZSEC_ADMIN_PASSWORD;
-      if (fromEnv !== undefined && fromEnv !== '') await password.set(fromEnv);
-      else setupToken = newSetupToken();
-    }
-    const server = await buildServer({ app, dataDir: globals.dataDir, ...(https ? { https } : {}), ...(setupToken ? { setupToken } : {}) });
     const stop = new AbortController();
+    let server: FastifyInstance | undefined;
     try {
-      await server.listen({ port, host });
-      const shown = isIP(host) === 6 ? `[${host}]` : host;
-      const base = `${https ? 'https' : 'http'}://${shown}:${(server.server.address() as { port: number }).port}`;
-      io.out(`azsec console API on ${base}/api/v1`);
-      if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') io.err(`Warning: listening on ${host}, reachable from other machines${https ? '' : ' without TLS'}.`);
-      if (setupToken !== undefined) {
-        io.out('No admin password yet. Set it once with this one-time token (it is not stored and dies with the process):');
-        io.out(`  curl -s ${base}/api/v1/setup -H 'content-type: application/json' -d '{"token":"${setupToken}","password":"<at least 12 characters>"}'`);
-      }
+      server = await startConsole(app, io, { dataDir: globals.dataDir, port, host, ...(https ? { https } : {}) });
       void waitForStopSignal().then(() => stop.abort());
       await app.runCollection(stop.signal);
       return 0;
     } finally {
-      await server.close();
+      await server?.close();
       await app.close();
     }
   },

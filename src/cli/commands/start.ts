@@ -2,6 +2,7 @@
 // registers its tenants as integrations in the data dir (custom cloud pointing at the simulator) and runs the
 // collector, so a newcomer sees collection, throttling and licence-gated checks at work without an Azure tenant.
 import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { parseArgs } from 'node:util';
 import { openApp } from '../../app/open-app.ts';
 import { sealSecret } from '../../config/secrets.ts';
@@ -11,6 +12,7 @@ import { startSimulator } from '../../simulator/start-simulator.ts';
 import type { Simulator } from '../../simulator/types.ts';
 import type { Integration } from '../../store/store.ts';
 import type { CliCommand } from '../command.ts';
+import { startConsole } from '../start-console.ts';
 import { waitForStopSignal } from '../stop-signal.ts';
 import { DEMO_TENANTS } from './simulate.ts';
 
@@ -25,18 +27,20 @@ async function startDemoSimulator(stateDir: string, port: number): Promise<Simul
 
 export const startCommand: CliCommand = {
   name: 'start',
-  summary: 'start the product with a built-in simulated Graph (demo: simulator + demo integrations + collector)',
+  summary: 'start the product on a built-in simulated Graph: simulator, demo integrations, collector and console',
   usage: [
-    'Usage: azsec start [--simulator-port 8443] [--interval 1m]',
+    'Usage: azsec start [--simulator-port 8443] [--console-port 8470] [--interval 1m]',
     '',
-    'Starts the Graph simulator, adds its tenants as integrations named demo-<tenant> (if absent) and runs the collector',
-    'until Ctrl+C. Watch it with `npx azsec status` and read records with `npx azsec export` in another terminal.',
+    'Starts the Graph simulator, adds its tenants as integrations named demo-<tenant> (if absent), runs the collector',
+    'and serves the web console on 127.0.0.1 until Ctrl+C. Also try `npx azsec status` and `npx azsec search` in',
+    'another terminal.',
   ].join('\n'),
   async run(args, globals, io) {
-    const { values } = parseArgs({ args, options: { 'simulator-port': { type: 'string' }, interval: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({ args, options: { 'simulator-port': { type: 'string' }, 'console-port': { type: 'string' }, interval: { type: 'string' } }, strict: true });
     const sim = await startDemoSimulator(path.join(globals.dataDir, 'simulator'), Number(values['simulator-port'] ?? 8443));
     trustExtraCa(sim.caPem);
     const app = await openApp({ dataDir: globals.dataDir, storeUrl: globals.storeUrl, env: io.env, logFormat: globals.logFormat });
+    let server: FastifyInstance | undefined;
     try {
       const now = new Date(app.clock.now()).toISOString();
       const intervalMs = values.interval === undefined ? 60_000 : (await import('../../config/duration.ts')).parseDuration(values.interval, '--interval');
@@ -64,6 +68,7 @@ export const startCommand: CliCommand = {
         if (existing === null) await app.store.addIntegration(integration, sealed);
         else await app.store.updateIntegration({ ...existing, loginUrl: sim.url, graphUrl: sim.url, updatedAt: now }, sealed);
       }
+      server = await startConsole(app, io, { dataDir: globals.dataDir, port: Number(values['console-port'] ?? 8470), host: '127.0.0.1', anyPortIfTaken: true });
       io.out(`azsec is collecting from the simulated Graph at ${sim.url} (tenants: ${sim.tenants.map((t) => `${t.name} [${t.profile}]`).join(', ')}).`);
       io.out(`Data: ${globals.dataDir}. In another terminal: npx azsec status   |   npx azsec export --check auditLogs.signIns`);
       io.out('Press Ctrl+C to stop.');
@@ -72,6 +77,7 @@ export const startCommand: CliCommand = {
       await app.runCollection(stop.signal);
       return 0;
     } finally {
+      await server?.close();
       await app.close();
       await sim.close();
     }
