@@ -398,6 +398,17 @@ export function signalContract(getStore: () => Store): void {
     expect(await store.getSignal('gone', 'auditLogs.signIns', 'g1', 'v1')).toBeNull();
   });
 
+  it('stores a signal with 3,000 indicators and a long text, and finds it by any of them', async () => {
+    const store = getStore();
+    const ips = Array.from({ length: 3_000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`);
+    const words = Array.from({ length: 20_000 }, (_, i) => `word${i}`).join(' ');
+    await commitSignals(store, [{ id: 'huge', kind: 'alert', check: 'security.alerts_v2', indicators: { ip: ips }, text: words }]);
+    for (const ip of [ips[0] ?? '', ips[1_500] ?? '', ips[2_999] ?? '']) {
+      expect(ids((await store.searchSignals({ indicator: ip, limit: 5 })).results)).toEqual(['huge']);
+    }
+    expect(ids((await store.searchSignals({ text: 'word19999 word0', limit: 5 })).results)).toEqual(['huge']);
+  });
+
   it('keeps 1,500 signals of the same microsecond apart and in a stable order', async () => {
     const store = getStore();
     const records = Array.from({ length: 1_500 }, (_, i) =>

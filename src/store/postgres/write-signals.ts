@@ -21,6 +21,20 @@ export interface OwnedSignal {
 /** tsvector input is capped at 1 MB; a signal's searchable text is cut well below that. */
 const MAX_SEARCH_CHARS = 200_000;
 
+/** A tsvector holds at most 1 MB; the words take up to ~200 kB, the keys are cut at 400 kB (thousands of values). */
+const MAX_KEY_CHARS = 400_000;
+
+function cappedKeys(keys: string[]): string {
+  let length = 0;
+  let count = 0;
+  for (const key of keys) {
+    if (length + key.length + 1 > MAX_KEY_CHARS) break;
+    length += key.length + 1;
+    count += 1;
+  }
+  return (count === keys.length ? keys : keys.slice(0, count)).join(' ');
+}
+
 /** PostgreSQL text cannot hold NUL; columns get U+FFFD instead (the signal JSON keeps the exact value, escaped). */
 export function pgText(value: string): string {
   return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
@@ -80,7 +94,7 @@ function signalValues(batch: readonly OwnedSignal[]): unknown[] {
     signal: JSON.stringify(s.signal),
     doc: searchDocument(s.signal),
     // Space-separated: split back into lexemes by the statement.
-    keys: signalKeys(s.signal.indicators, true).join(' '),
+    keys: cappedKeys(signalKeys(s.signal.indicators, true)),
   }));
   return [JSON.stringify(rows)];
 }
