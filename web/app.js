@@ -142,27 +142,35 @@ function testTable(test) {
       c.result === 'ok' ? 'collecting' : c.result === 'needs_licence' ? `${c.detail} (expected for this tenant's licences)` : c.detail))));
 }
 
+const CHECK_COLOURS = ['#0969da', '#8250df', '#1a7f37', '#bf8700', '#cf222e', '#bc4c00', '#57606a', '#1b7c83'];
+
 function chart(activity) {
-  // Events per hour over the last 24 hours, all checks stacked: one bar per hour.
+  // Events per hour per check over the last 24 hours: one stacked bar per hour, one colour per check.
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('class', 'chart');
   svg.setAttribute('viewBox', '0 0 240 60');
   svg.setAttribute('preserveAspectRatio', 'none');
-  const totals = activity.hours.map((_, i) => Object.values(activity.checks).reduce((n, series) => n + (series[i] ?? 0), 0));
+  const totals = activity.hours.map((_, i) => CHECKS.reduce((n, c) => n + (activity.checks[c]?.[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
-  totals.forEach((t, i) => {
-    const h = Math.round((t / max) * 56);
-    const bar = document.createElementNS(NS, 'rect');
-    bar.setAttribute('x', String(i * 10 + 1));
-    bar.setAttribute('y', String(58 - h));
-    bar.setAttribute('width', '8');
-    bar.setAttribute('height', String(h));
-    bar.setAttribute('fill', '#0969da');
-    const title = document.createElementNS(NS, 'title');
-    title.textContent = `${new Date(activity.hours[i]).toLocaleString()}: ${t} events`;
-    bar.append(title);
-    svg.append(bar);
+  activity.hours.forEach((hour, i) => {
+    let y = 58;
+    CHECKS.forEach((check, k) => {
+      const count = activity.checks[check]?.[i] ?? 0;
+      if (count === 0) return;
+      const h = Math.max(1, Math.round((count / max) * 56));
+      y -= h;
+      const bar = document.createElementNS(NS, 'rect');
+      bar.setAttribute('x', String(i * 10 + 1));
+      bar.setAttribute('y', String(y));
+      bar.setAttribute('width', '8');
+      bar.setAttribute('height', String(h));
+      bar.setAttribute('fill', CHECK_COLOURS[k]);
+      const title = document.createElementNS(NS, 'title');
+      title.textContent = `${new Date(hour).toLocaleString()} · ${check}: ${count} events`;
+      bar.append(title);
+      svg.append(bar);
+    });
   });
   return svg;
 }
@@ -175,8 +183,10 @@ async function tile(integration, status) {
     el('div', {}, `Last successful poll: ${when(status?.lastSuccess)} · next poll: ${when(status?.nextPoll)}`),
     status?.reason ? el('div', { class: 'error' }, status.reason) : null,
     activity ? chart(activity) : null,
-    el('table', {}, ...(status?.checks ?? []).map((c) => el('tr', {},
-      el('td', {}, c.id), el('td', { class: `state-${c.state}` }, c.state), el('td', {}, String(c.collected)), el('td', {}, c.reason ?? '')))),
+    el('table', { class: 'checks' }, ...(status?.checks ?? []).flatMap((c) => [
+      el('tr', { 'data-check': c.id }, el('td', {}, c.id), el('td', { class: `state-${c.state}` }, c.state), el('td', { class: 'num', title: 'events collected' }, String(c.collected))),
+      c.reason ? el('tr', { class: 'reason' }, el('td', { colspan: 3 }, c.reason)) : null,
+    ])),
     el('div', { class: 'actions' },
       el('button', { type: 'button', onclick: () => openForm(integration) }, 'Edit'),
       el('button', { type: 'button', onclick: async () => { await api('PUT', `/integrations/${encodeURIComponent(integration.name)}`, { tenantId: integration.tenantId, clientId: integration.clientId, cloud: integration.cloud, loginUrl: integration.loginUrl ?? undefined, graphUrl: integration.graphUrl ?? undefined, interval: integration.interval, enabled: !integration.enabled }); await renderTiles(); } }, integration.enabled ? 'Disable' : 'Enable'),
@@ -247,7 +257,7 @@ async function searchPage(params) {
         el('td', {}, when(r.time)), el('td', {}, r.check), el('td', {}, r.severity),
         el('td', {}, el('button', { type: 'button', class: 'indicator open', onclick: () => showDetail(detail, r, pivot) }, r.title)),
         el('td', {}, ...Object.entries(r.indicators).flatMap(([type, values]) => ['ip', 'upn', 'email', 'domain', 'host', 'sha256'].includes(type) ? values.slice(0, 3).map(pivot) : []))))),
-      page.results.length === 0 ? el('p', {}, 'No matching signals.') : null);
+      ...(page.results.length === 0 ? [el('p', {}, 'No matching signals.')] : []));
   } catch (err) { results.replaceChildren(el('p', { class: 'error' }, err.message)); }
 }
 

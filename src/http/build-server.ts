@@ -25,6 +25,8 @@ export interface ServerOptions {
   https?: { cert: string; key: string };
   /** The one-time setup token while no admin password is set (printed by `azsec serve`). */
   setupToken?: string;
+  /** Told of every route as it is registered (tests check that each one is access-controlled). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 export interface ConsoleContext {
@@ -85,6 +87,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   };
 
   server.decorateRequest('session', undefined);
+  const onRoute = opts.onRoute;
+  if (onRoute !== undefined) {
+    server.addHook('onRoute', (r) => {
+      for (const method of [r.method].flat()) if (method !== 'HEAD') onRoute({ method, url: r.url });
+    });
+  }
 
   server.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     req.session = ctx.sessions.get(cookieValue(req.headers.cookie, SESSION_COOKIE));

@@ -63,6 +63,11 @@ describe.skipIf(!available)('the console in Chromium', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** Every run keeps a screenshot of each page under test, for a human to look at. */
+  async function screenshot(name: string): Promise<void> {
+    await page.screenshot({ path: path.resolve('test-results', 'screenshots', `${name}.png`), fullPage: true });
+  }
+
   async function addIntegration(tenant: string): Promise<void> {
     const t = sim.tenant(tenant).info;
     await page.selectOption('#add-integration', 'azure-security');
@@ -85,12 +90,37 @@ describe.skipIf(!available)('the console in Chromium', () => {
     expect(await page.isVisible('#nav')).toBe(true);
   });
 
+  it('signs out, refuses a wrong password, and signs in', async () => {
+    await page.click('#sign-out');
+    await page.waitForSelector('#login-form');
+    await screenshot('login');
+    await page.fill('#password', 'not the password');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#login-form .error:has-text("Wrong password")');
+    await page.fill('#password', 'a long enough password');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#add-integration');
+  });
+
   it('adds integrations and shows the connection test per check within seconds', async () => {
     await addIntegration('contoso');
     expect(await page.textContent('#test-result tr[data-check="auditLogs.signIns"]')).toContain('collecting');
+    await screenshot('integration-form');
     await page.goto(`${base}/#/integrations`);
     await addIntegration('litware');
     expect(await page.textContent('#test-result tr[data-check="auditLogs.signIns"]')).toContain('needs licence');
+  });
+
+  it('names the invalid fields of the form', async () => {
+    await page.goto(`${base}/#/integrations`);
+    await page.selectOption('#add-integration', 'azure-security');
+    await page.fill('#f-name', 'bad name!');
+    await page.fill('#f-tenant', 'not-a-tenant');
+    await page.fill('#f-client', 'nope');
+    await page.fill('#f-secret', 'x');
+    await page.click('#save');
+    const error = await page.waitForSelector('#integration-form .error:has-text("ERR_CONFIG_INVALID")');
+    for (const field of ['name', 'tenantId', 'clientId']) expect(await error.textContent()).toContain(field);
   });
 
   it('shows green tiles with per-check states and an activity chart after a cycle', async () => {
@@ -102,16 +132,21 @@ describe.skipIf(!available)('the console in Chromium', () => {
     // Licence-gated checks are expected, not errors: still green.
     expect(await page.getAttribute('section.tile[data-integration="litware"] .dot', 'data-colour')).toBe('green');
     expect(await page.textContent('section.tile[data-integration="litware"]')).toContain('unavailable');
+    await screenshot('integrations');
   });
 
-  it('searches an indicator, opens the detail with the raw Graph JSON, and pivots on an indicator', async () => {
-    const stored = await app.store.searchSignals({ check: 'auditLogs.signIns', integration: 'contoso', limit: 1 });
-    const signIn = { ipAddress: stored.results[0]?.indicators.ip?.[0] as string };
+  it('searches an IP taken from an alert, opens the detail with the raw Graph JSON, and pivots on an indicator', async () => {
+    const alerts = await app.store.searchSignals({ check: 'security.alerts_v2', integration: 'contoso', limit: 1000 });
+    const withIp = alerts.results.find((r) => (r.indicators.ip?.length ?? 0) > 0);
+    const signIn = { ipAddress: withIp?.indicators.ip?.[0] as string };
+    expect(signIn.ipAddress).toBeDefined();
     await page.goto(`${base}/#/search?q=${encodeURIComponent(signIn.ipAddress)}`);
     await page.waitForSelector('#results tr.result');
     await page.click('#results tr.result button.open');
     await page.waitForSelector('#raw');
-    expect(await page.textContent('#raw')).toContain(signIn.ipAddress);
+    expect(await page.textContent('#raw')).toContain('"id"');
+    expect(await page.textContent('#signal-detail')).toContain(signIn.ipAddress);
+    await screenshot('search-detail');
     await page.click(`#signal-detail button.indicator:text-is("${signIn.ipAddress}")`);
     await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash.startsWith('#/search?q='));
     await page.waitForSelector('#results tr.result');
@@ -126,5 +161,6 @@ describe.skipIf(!available)('the console in Chromium', () => {
     expect(await page.textContent('#results')).toContain(HOSTILE);
     expect(await page.locator('#results img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await screenshot('search-hostile');
   });
 });
