@@ -95,23 +95,31 @@ export interface RecordFilter {
 
 /** A search over stored signals. Results are newest first (time, then a stable tie-break), paged by `cursor`. */
 export interface SignalQuery {
-  /** An indicator value, matched exactly after the same normalization as at ingest (case, IPv6 form, ...). */
+  /**
+   * An indicator value, matched exactly. The caller normalizes it as ingest does (case, IPv6 form, ...); matches the
+   * value under any type unless `indicatorType` is given.
+   */
   indicator?: string;
   /** Restricts `indicator` to one type. */
   indicatorType?: IndicatorType;
-  /** Free text over titles and key text fields (FTS5 on SQLite, full-text search on PostgreSQL); words are ANDed. */
+  /**
+   * Free text over titles and key text fields (FTS5 on SQLite, full-text search on PostgreSQL). Each
+   * whitespace-separated chunk is a phrase of its letter/digit runs ("alice@contoso.com" = alice contoso com in a row);
+   * chunks are ANDed; nothing in it is query syntax. Blank text is no condition; text without any letter or digit
+   * matches nothing.
+   */
   text?: string;
   /** Signals whose time is at or after / before these ISO instants. */
   since?: string;
   until?: string;
   check?: CheckId;
   integration?: string;
-  /** Only these severities. */
+  /** Only these severities (an empty list is no condition). */
   severities?: Severity[];
   kind?: SignalKind;
   /** Page size, 1..1000. */
   limit: number;
-  /** The `next` of the previous page. */
+  /** The `next` of the previous page (opaque; ERR_CONFIG_INVALID when it is not one this store issued). */
   cursor?: string;
 }
 
@@ -169,7 +177,10 @@ export interface Store {
   searchSignals(query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }>;
   /** The full signal of one record version. */
   getSignal(integration: string, check: CheckId, recordId: string, version: string): Promise<Signal | null>;
-  /** Replaces the signals (and their indicators and text index entries) of existing records: `azsec reindex`. */
+  /**
+   * Replaces the signals (and their indicators and text index entries) of stored records: `azsec reindex`. A signal
+   * whose record version is not stored is skipped.
+   */
   putSignals(signals: Signal[]): Promise<void>;
   countSignals(filter: RecordFilter): Promise<number>;
   /**
