@@ -5,7 +5,7 @@
 import type { CheckDefinition, PlanContext } from '../checks/check-definition.ts';
 import type { Clock } from '../core/clock.ts';
 import { AzsecError, isAzsecError } from '../core/errors.ts';
-import type { GraphClient } from '../graph/graph-client.ts';
+import type { GraphClient, GraphPage } from '../graph/graph-client.ts';
 import { normalize } from '../normalize/normalizers.ts';
 import type { JsonValue, NewRecord } from '../store/store.ts';
 
@@ -42,11 +42,17 @@ export async function runCheck(check: CheckDefinition, ctx: Omit<PlanContext, 'n
   let followingNextLink = false;
   const visited = new Set<string>();
 
+  const fetchPage = (u: string): Promise<GraphPage> =>
+    deps.client.getPage(u, { preferUnknownEnums: check.preferUnknownEnums, ...(deps.signal ? { signal: deps.signal } : {}) });
+  let prefetched: { url: string; page: Promise<GraphPage> } | undefined;
+
   for (;;) {
     let page;
     try {
-      page = await deps.client.getPage(url, { preferUnknownEnums: check.preferUnknownEnums, ...(deps.signal ? { signal: deps.signal } : {}) });
+      page = prefetched?.url === url ? await prefetched.page : await fetchPage(url);
+      prefetched = undefined;
     } catch (error) {
+      prefetched = undefined;
       if (isAzsecError(error, 'ERR_GRAPH_DELTA_EXPIRED') && !result.resynced) {
         // Expired delta link: forget it and list everything again; identical states de-duplicate by content hash.
         result.resynced = true;
@@ -66,6 +72,13 @@ export async function runCheck(check: CheckDefinition, ctx: Omit<PlanContext, 'n
       continue;
     }
     result.pages++;
+    // Ask for the next page now, so that Graph prepares it while this one is normalized and stored. Its records are
+    // committed only after this page's, in order; a failure surfaces when it is awaited.
+    if (page.nextLink !== undefined && !visited.has(page.nextLink)) {
+      const next = fetchPage(page.nextLink);
+      next.catch(() => undefined);
+      prefetched = { url: page.nextLink, page: next };
+    }
     const now = deps.clock.now();
     const records: NewRecord[] = [];
     const signals = deps.signals;
