@@ -157,7 +157,8 @@ describe.skipIf(!available)('the console in Chromium', () => {
     const ctx = { integration: 'contoso', check: 'security.alerts_v2' as const, recordId: 'xss-alert', version: 'v1', tenantId: sim.tenant('contoso').info.tenantId, time: raw.createdDateTime };
     await app.store.commit('contoso', 'security.alerts_v2', [{ id: 'xss-alert', version: 'v1', time: raw.createdDateTime, raw: JSON.stringify(raw), signal: normalize(raw, ctx) }], undefined);
     await page.goto(`${base}/#/search?q=${encodeURIComponent('Mailbox rule')}`);
-    await page.waitForSelector('#results tr.result');
+    // The previous search's rows are on screen until this one renders: wait for this one's.
+    await page.waitForSelector('#results tr.result:has-text("Mailbox rule")');
     expect(await page.textContent('#results')).toContain(HOSTILE);
     expect(await page.locator('#results img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
