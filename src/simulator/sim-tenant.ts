@@ -14,6 +14,7 @@ export interface SimTenant {
   permissions: Set<string>;
   certificatePem: string | undefined;
   secretExpired: boolean;
+  hostileStrings: boolean;
   dataset: TenantDataset;
   /** Access tokens with a sequence number below this are revoked (401 InvalidAuthenticationToken). */
   revokedBelow: number;
@@ -71,6 +72,7 @@ export function createSimTenant(spec: SimTenantSpec, seed: string | number, star
     permissions: new Set(spec.permissions ?? profile.permissions),
     certificatePem: spec.certificatePem,
     secretExpired: spec.secretExpired ?? false,
+    hostileStrings: spec.hostileStrings ?? false,
     dataset,
     revokedBelow: 0,
     deltaEpoch: 0,

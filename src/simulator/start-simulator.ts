@@ -19,6 +19,7 @@ import { GraphHttpError, graphErrorBody } from './graph/graph-http-error.ts';
 import { listPage } from './graph/list-page.ts';
 import { Throttler } from './graph/throttling.ts';
 import { usersDelta } from './graph/users-delta.ts';
+import { withHostileStrings } from './hostile-strings.ts';
 import { createSimTenant } from './sim-tenant.ts';
 import type { SimTenant } from './sim-tenant.ts';
 import type { SimEndpoint, SimRequestLogEntry, SimTenantControl, Simulator, SimulatorOptions, SimTenantSpec } from './types.ts';
@@ -185,7 +186,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       });
       const body: Record<string, unknown> = { '@odata.context': `${graphBase}/$metadata#${spec.path.slice(1)}` };
       if (page.nextLink !== undefined) body['@odata.nextLink'] = page.nextLink;
-      body.value = page.value;
+      body.value = tenant.hostileStrings ? page.value.map(withHostileStrings) : page.value;
       const headers: Record<string, string> = {};
       if (/include-unknown-enum-members/i.test(prefer)) headers['Preference-Applied'] = 'include-unknown-enum-members';
       return { ...at, status: 200, body: JSON.stringify(body), headers, records: page.value.length };

@@ -31,6 +31,8 @@ export interface SimTenantSpec {
   certificatePem?: string;
   /** The secret has expired: token requests with it get AADSTS7000222. */
   secretExpired?: boolean;
+  /** Every record's display fields (titles, names, user agents, file names) carry HTML/script/SQL payloads. */
+  hostileStrings?: boolean;
   /** How many records of each kind exist at start (backfill volume). Defaults are small and realistic. */
   volume?: Partial<Record<SimEndpoint, number>>;
   /** How far back the initial records reach, in ms (default 7 days). */

@@ -14,7 +14,7 @@ import { openApp } from '../../src/app/open-app.ts';
 import type { App } from '../../src/app/open-app.ts';
 import { trustExtraCa } from '../../src/core/extra-ca.ts';
 import { buildServer } from '../../src/http/build-server.ts';
-import { normalize } from '../../src/normalize/normalizers.ts';
+import { HOSTILE_STRINGS } from '../../src/simulator/hostile-strings.ts';
 import { startSimulator } from '../../src/simulator/start-simulator.ts';
 import type { Simulator } from '../../src/simulator/types.ts';
 
@@ -23,7 +23,6 @@ const available = existsSync(CHROMIUM);
 if (!available) console.warn(`Skipping browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set AZSEC_CHROMIUM)`);
 
 const TOKEN = 'browser-setup-token';
-const HOSTILE = '<img src=x onerror="window.__xss=1">Mailbox rule & "quotes"';
 
 describe.skipIf(!available)('the console in Chromium', () => {
   let dir: string;
@@ -40,7 +39,7 @@ describe.skipIf(!available)('the console in Chromium', () => {
       stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
       throttling: false,
       liveRatePerMinute: 0,
-      tenants: [{ name: 'contoso', profile: 'full' }, { name: 'litware', profile: 'free' }],
+      tenants: [{ name: 'contoso', profile: 'full' }, { name: 'litware', profile: 'free' }, { name: 'evilcorp', profile: 'full', hostileStrings: true }],
     });
     trustExtraCa(sim.caPem);
     app = await openApp({ dataDir: dir, env: { AZSEC_SECRET_KEY: randomBytes(32).toString('base64') }, logFormat: 'json', logWrite: () => undefined });
@@ -152,16 +151,20 @@ describe.skipIf(!available)('the console in Chromium', () => {
     await page.waitForSelector('#results tr.result');
   });
 
-  it('renders attacker-controlled strings as text, never as HTML', async () => {
-    const raw = { id: 'xss-alert', title: HOSTILE, severity: 'high', createdDateTime: new Date(sim.now()).toISOString(), lastUpdateDateTime: new Date(sim.now()).toISOString(), evidence: [] };
-    const ctx = { integration: 'contoso', check: 'security.alerts_v2' as const, recordId: 'xss-alert', version: 'v1', tenantId: sim.tenant('contoso').info.tenantId, time: raw.createdDateTime };
-    await app.store.commit('contoso', 'security.alerts_v2', [{ id: 'xss-alert', version: 'v1', time: raw.createdDateTime, raw: JSON.stringify(raw), signal: normalize(raw, ctx) }], undefined);
-    await page.goto(`${base}/#/search?q=${encodeURIComponent('Mailbox rule')}`);
-    // The previous search's rows are on screen until this one renders: wait for this one's.
-    await page.waitForSelector('#results tr.result:has-text("Mailbox rule")');
-    expect(await page.textContent('#results')).toContain(HOSTILE);
-    expect(await page.locator('#results img').count()).toBe(0);
-    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  it('renders attacker-controlled strings from simulator records as text, never as HTML', async () => {
+    // evilcorp's records carry HTML, script, SQL and control characters in titles, names, user agents, file names.
+    await page.goto(`${base}/#/integrations`);
+    await addIntegration('evilcorp');
+    await app.collector().pollOnce('evilcorp');
+    await page.goto(`${base}/#/search?${new URLSearchParams({ q: 'onerror', integration: 'evilcorp' })}`);
+    await page.waitForSelector('#results tr.result:has-text("onerror")');
+    expect(await page.textContent('#results')).toContain(HOSTILE_STRINGS[0]);
+    await page.click('#results tr.result button.open');
+    await page.waitForSelector('#raw');
     await screenshot('search-hostile');
+    await page.goto(`${base}/#/integrations`);
+    await page.waitForSelector('section.tile[data-integration="evilcorp"]');
+    for (const selector of ['#results img', '#signal-detail img', 'script:not([src])', 'main img']) expect(await page.locator(selector).count(), selector).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 });

@@ -23,6 +23,7 @@ const tenantSpecSchema = z.strictObject({
   clientSecret: z.string().min(1).optional(),
   certificatePem: z.string().includes('BEGIN CERTIFICATE').optional(),
   secretExpired: z.boolean().optional(),
+  hostileStrings: z.boolean().optional(),
   volume: z.partialRecord(z.enum(CHECK_IDS), z.int().min(0).max(5_000_000)).optional(),
   historyMs: z.int().min(0).optional(),
 });
