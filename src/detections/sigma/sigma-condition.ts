@@ -119,6 +119,7 @@ export function parseCondition(text: string, selectionNames: readonly string[]):
     const node = parseOr();
     if (pos < tokens.length) {
       const t = tokens[pos]!;
+      if (t.kind === 'word' && t.text.toLowerCase() === 'near') return { ok: false, reason: '"near" conditions are not supported' };
       return { ok: false, reason: `unexpected ${t.kind === 'word' ? `"${t.text}"` : t.kind === 'open' ? '"("' : '")"'} in condition` };
     }
     return { ok: true, node };
