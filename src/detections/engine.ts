@@ -42,6 +42,12 @@ export interface EngineOptions {
   settings?: unknown;
   /** Keep at most this many events per window group (the oldest go first); bounds memory under a flood. */
   maxEventsPerGroup?: number;
+  /**
+   * How late (behind the newest signal time seen) an event may arrive and still meet the events of its window:
+   * window and dedupe state is kept this much longer than the window itself. Entra delivers sign-ins and audits
+   * minutes late as a rule; default one hour.
+   */
+  allowedLatenessMs?: number;
 }
 
 /** An alert keeps at most this many matched signals; the rest are counted in `absorbed` or the window count. */
@@ -119,12 +125,14 @@ export class DetectionEngine {
   private readonly memory = new Map<string, Map<string, MemoryEntry>>();
   private watermark = Number.NEGATIVE_INFINITY;
   private readonly horizonMs: number;
+  private readonly latenessMs: number;
   /** Rules that threw, by id: a broken rule must not stop ingest, but it must be visible. */
   readonly errors = new Map<string, number>();
 
   constructor(opts: EngineOptions) {
     this.effective = applyRuleSettings(opts.rules, opts.settings ?? {});
     this.maxEventsPerGroup = opts.maxEventsPerGroup ?? 10_000;
+    this.latenessMs = Math.max(0, opts.allowedLatenessMs ?? 3_600_000);
     let horizon = 0;
     for (const e of this.effective) {
       if (!e.enabled) continue;
@@ -280,14 +288,17 @@ export class DetectionEngine {
     };
   }
 
-  /** Drops state nothing can match any more: windows, dedupe entries and memory older than their own horizon. */
+  /**
+   * Drops state nothing can match any more: window events and dedupe entries older than their window plus the
+   * allowed lateness, and memory past its time to live.
+   */
   private expire(): void {
     const now = this.watermark;
     for (const e of this.effective) {
       const id = e.rule.id;
       const groups = this.windows.get(id);
       if (groups !== undefined && e.threshold !== null) {
-        const cutoff = now - e.threshold.windowMs;
+        const cutoff = now - e.threshold.windowMs - this.latenessMs;
         for (const [k, events] of groups) {
           let n = 0;
           while (n < events.length && events[n]!.t < cutoff) n++;
@@ -296,7 +307,7 @@ export class DetectionEngine {
         }
       }
       const entries = this.dedupe.get(id);
-      if (entries !== undefined) for (const [k, d] of entries) if (d.t < now - e.dedupeWindowMs) entries.delete(k);
+      if (entries !== undefined) for (const [k, d] of entries) if (d.t < now - e.dedupeWindowMs - this.latenessMs) entries.delete(k);
       const mem = this.memory.get(id);
       if (mem !== undefined) for (const [k, m] of mem) if (m.t < now - e.rule.memoryTtlMs) mem.delete(k);
     }
