@@ -7,6 +7,7 @@ import { defineRule } from '../rule.ts';
 import { errorCodeOf, userKeyOf, userLabelOf } from './record-readers.ts';
 
 const DAY_MS = 86_400_000;
+const FORGET_MS = 90 * DAY_MS;
 
 export const newCountrySignIn = defineRule({
   id: 'new-country-sign-in',
@@ -15,24 +16,28 @@ export const newCountrySignIn = defineRule({
   severity: 'medium',
   checks: ['auditLogs.signIns'],
   dedupeWindowMs: DAY_MS,
-  memoryTtlMs: 90 * DAY_MS,
+  memoryTtlMs: FORGET_MS,
   alertTitle: 'Sign-in for {user} from a new country: {country} (known: {known})',
   match(signal, raw, memory) {
     if (errorCodeOf(raw) !== 0) return false;
     const country = signal.location?.country?.toUpperCase() ?? null;
     const user = userKeyOf(raw);
-    if (country === null || user === null) return false;
+    const t = Date.parse(signal.time);
+    if (country === null || user === null || !Number.isFinite(t)) return false;
+    // Memory per user: country → last successful sign-in (ms). Each country is forgotten on its own after 90 days.
     const before = memory.get(user);
-    const known = Array.isArray(before) ? before.filter((c): c is string => typeof c === 'string') : [];
-    if (known.includes(country)) {
-      memory.set(user, known);
-      return false;
+    const seen: Record<string, number> = {};
+    if (before !== null && typeof before === 'object' && !Array.isArray(before)) {
+      for (const [c, last] of Object.entries(before)) if (typeof last === 'number' && t - last <= FORGET_MS) seen[c] = last;
     }
-    memory.set(user, [...known, country]);
-    if (known.length === 0) return false;
+    const known = Object.keys(seen).filter((c) => c !== country);
+    const isNew = seen[country] === undefined;
+    seen[country] = Math.max(seen[country] ?? t, t);
+    memory.set(user, seen);
+    if (!isNew || known.length === 0) return false;
     return {
       key: `${user}|${country}`,
-      fields: { user: userLabelOf(raw), country, known: known.join(', '), ip: str(raw.ipAddress), city: signal.location?.city ?? null },
+      fields: { user: userLabelOf(raw), country, known: known.sort().join(', '), ip: str(raw.ipAddress), city: signal.location?.city ?? null },
     };
   },
 });
