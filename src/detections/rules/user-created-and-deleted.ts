@@ -40,11 +40,20 @@ function eventOf(signal: Signal, raw: RawRecord): LifecycleEvent | null {
   return { kind: 'created', userId: id.toLowerCase(), t, label, by: null };
 }
 
-function asEvent(v: unknown): { t: number; label: string } | null {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
-  return typeof o.t === 'number' && typeof o.label === 'string' ? { t: o.t, label: o.label } : null;
+/** Remembered creations or deletions of one user: [{t, label}], newest last. */
+function asEvents(v: unknown): Array<{ t: number; label: string }> {
+  if (!Array.isArray(v)) return [];
+  const out: Array<{ t: number; label: string }> = [];
+  for (const x of v) {
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) continue;
+    const o = x as Record<string, unknown>;
+    if (typeof o.t === 'number' && typeof o.label === 'string') out.push({ t: o.t, label: o.label });
+  }
+  return out;
 }
+
+/** A user re-created and deleted many times keeps only its latest few events: enough to pair, bounded in size. */
+const MAX_EVENTS = 8;
 
 export const userCreatedAndDeleted = defineRule({
   id: 'user-created-and-deleted',
@@ -59,16 +68,17 @@ export const userCreatedAndDeleted = defineRule({
     const ev = eventOf(signal, raw);
     if (ev === null || !Number.isFinite(ev.t)) return false;
     const other = ev.kind === 'created' ? 'deleted' : 'created';
-    const stored = { t: ev.t, label: ev.label };
-    const existing = asEvent(memory.get(`${ev.kind}:${ev.userId}`));
-    // Keep the earliest creation and the latest deletion: the widest claim is the one to disprove.
-    if (existing === null || (ev.kind === 'created' ? ev.t < existing.t : ev.t > existing.t)) memory.set(`${ev.kind}:${ev.userId}`, stored);
-    const pair = asEvent(memory.get(`${other}:${ev.userId}`));
-    if (pair === null) return false;
-    const createdAt = ev.kind === 'created' ? ev.t : pair.t;
-    const deletedAt = ev.kind === 'deleted' ? ev.t : pair.t;
-    const lifetime = deletedAt - createdAt;
-    if (lifetime < 0 || lifetime > WINDOW_MS) return false;
+    // Every creation and deletion of the last two days is kept: a user may be created, deleted and created again,
+    // and any creation followed within 24 hours by a deletion is the pattern.
+    const mine = asEvents(memory.get(`${ev.kind}:${ev.userId}`)).filter((x) => Math.abs(ev.t - x.t) <= 2 * WINDOW_MS && x.t !== ev.t);
+    memory.set(`${ev.kind}:${ev.userId}`, [...mine, { t: ev.t, label: ev.label }].sort((a, b) => a.t - b.t).slice(-MAX_EVENTS));
+    const lifetimes = asEvents(memory.get(`${other}:${ev.userId}`))
+      .map((x) => (ev.kind === 'created' ? x.t - ev.t : ev.t - x.t))
+      .filter((d) => d >= 0 && d <= WINDOW_MS);
+    if (lifetimes.length === 0) return false;
+    const lifetime = Math.min(...lifetimes);
+    const createdAt = ev.kind === 'created' ? ev.t : ev.t - lifetime;
+    const deletedAt = ev.kind === 'deleted' ? ev.t : ev.t + lifetime;
     return {
       key: ev.userId,
       fields: { user: ev.label, userId: ev.userId, hours: Math.round((lifetime / 3_600_000) * 10) / 10, createdAt: new Date(createdAt).toISOString(), deletedAt: new Date(deletedAt).toISOString(), by: ev.by },
