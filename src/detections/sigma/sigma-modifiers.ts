@@ -14,9 +14,12 @@
 // - `null` matches a field that is absent or null.
 // - `re` is a JavaScript regular expression, case-sensitive unless `i`; `m` and `s` as in the spec. Unanchored.
 // - `cidr` takes IPv4 and IPv6 networks; `lt`/`lte`/`gt`/`gte` compare numbers.
+// - `minute`/`hour`/`day`/`week`/`month`/`year` (Sigma 2.1) take that part of an ISO date-time, in UTC, and compare
+//   it as a number (equal, or with lt/lte/gt/gte/neq); `week` is the ISO week.
+// - `neq` (Sigma 2.1): the field is present and different from every value (text or number).
 // - `base64` / `base64offset` encode the value (after `wide`/`utf16*` when given); base64offset needs `contains`.
-// - `windash` expands a leading "-" or "/" of each word to "-", "/", en dash, em dash and horizontal bar.
-// - `exists: true|false` tests presence (a null value counts as absent: Graph sends null for "not set").
+// - `windash`: a "-", "/", en dash, em dash or horizontal bar that starts a word matches any of the five.
+// - `exists: true|false` tests presence only (the spec: a null or empty value still exists).
 // - Not supported: `expand` (placeholders need per-installation value lists), `fieldref` (field-to-field
 //   comparison), and anything unknown; the rule is then reported "not supported" with the modifier named.
 
@@ -30,11 +33,14 @@ export type BuildMatcherResult = { ok: true; match: ValueMatcher } | { ok: false
 const STRING_POSITION = new Set(['contains', 'startswith', 'endswith']);
 const ENCODINGS = new Set(['wide', 'utf16le', 'utf16be', 'utf16']);
 const COMPARISONS = new Set(['lt', 'lte', 'gt', 'gte']);
+const TIME_PARTS = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
 const REGEX_FLAGS = new Set(['i', 'm', 's']);
 const KNOWN = new Set([
   ...STRING_POSITION,
   ...ENCODINGS,
   ...COMPARISONS,
+  ...TIME_PARTS,
+  'neq',
   'all',
   'base64',
   'base64offset',
@@ -66,7 +72,8 @@ export function wildcardToRegexSource(pattern: string): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '\\') {
+    if (c === WINDASH_SLOT) out += WINDASH_CLASS;
+    else if (c === '\\') {
       const next = pattern[i + 1];
       if (next === '*' || next === '?' || next === '\\') {
         out += escapeRegex(next);
@@ -111,7 +118,7 @@ export function buildValueMatcher(modifiersIn: readonly string[], values: readon
     if (modifiers.length !== 1) return { ok: false, reason: '"exists" cannot be combined with other modifiers' };
     const want = values[0];
     if (values.length !== 1 || typeof want !== 'boolean') return { ok: false, reason: '"exists" needs one boolean value' };
-    return { ok: true, match: (v) => (v !== undefined && v !== null) === want };
+    return { ok: true, match: (v) => (v !== undefined) === want };
   }
 
   if (has('re')) {
@@ -147,21 +154,26 @@ export function buildValueMatcher(modifiersIn: readonly string[], values: readon
   }
 
   const comparison = modifiers.find((m) => COMPARISONS.has(m));
-  if (comparison) {
-    if (modifiers.length !== 1) return { ok: false, reason: `"${comparison}" cannot be combined with other modifiers` };
+  const timePart = modifiers.find((m) => TIME_PARTS.has(m));
+  const neq = has('neq');
+  if (comparison || timePart) {
+    const extra = modifiers.filter((m) => m !== comparison && m !== timePart && m !== 'neq' && m !== 'all');
+    if (extra.length > 0) return { ok: false, reason: `"${comparison ?? timePart}" cannot be combined with "${extra.join('|')}"` };
+    if (comparison && neq) return { ok: false, reason: `"${comparison}" cannot be combined with "neq"` };
+    const op = comparison ?? (neq ? 'neq' : 'eq');
+    const extract = timePart ? (text: string) => datePart(text, timePart) : (text: string) => (text.trim() === '' ? NaN : Number(text));
     const tests: ValueMatcher[] = [];
     for (const value of values) {
-      const bound = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-      if (!Number.isFinite(bound)) return { ok: false, reason: `"${comparison}" needs numeric values` };
-      tests.push((v) =>
-        candidateStrings(v).some((s) => {
-          const n = s.trim() === '' ? NaN : Number(s);
-          if (!Number.isFinite(n)) return false;
-          return comparison === 'lt' ? n < bound : comparison === 'lte' ? n <= bound : comparison === 'gt' ? n > bound : n >= bound;
-        }),
-      );
+      const bound = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+      if (!Number.isFinite(bound)) return { ok: false, reason: `"${comparison ?? timePart}" needs numeric values` };
+      tests.push((v) => {
+        const numbers = candidateStrings(v).map(extract).filter((n) => Number.isFinite(n));
+        if (op === 'neq') return numbers.length > 0 && numbers.every((n) => n !== bound);
+        return numbers.some((n) => compareNumbers(op, n, bound));
+      });
     }
-    return { ok: true, match: combine(tests) };
+    // "Different from the values" means different from each of them.
+    return { ok: true, match: op === 'neq' ? (v) => tests.every((t) => t(v)) : combine(tests) };
   }
 
   // String matching: transformations, then position, then compile the wildcard patterns.
@@ -184,7 +196,16 @@ export function buildValueMatcher(modifiersIn: readonly string[], values: readon
       continue;
     }
     let patterns = [scalarText(value)];
-    if (has('windash')) patterns = patterns.flatMap(windashVariants);
+    // Encoded values need every dash variant spelled out; plain ones get a character class instead (no blow-up).
+    if (has('windash')) {
+      if (b64 || b64offset) {
+        const slots = patterns.reduce((n, p) => Math.max(n, p.split(WORD_DASH).length - 1), 0);
+        if (slots > MAX_WINDASH_SLOTS) return { ok: false, reason: `"windash" with base64 supports at most ${MAX_WINDASH_SLOTS} dashes per value` };
+        patterns = patterns.flatMap(windashVariants);
+      } else {
+        patterns = patterns.map(windashPattern);
+      }
+    }
     if (b64 || b64offset) {
       patterns = patterns.flatMap((p) => {
         const bytes = encode(p, encoding);
@@ -196,6 +217,10 @@ export function buildValueMatcher(modifiersIn: readonly string[], values: readon
     else if (position === 'endswith') patterns = patterns.map((p) => `*${p}`);
     const regexes = patterns.map((p) => new RegExp(wildcardToRegexSource(p), cased ? '' : 'i'));
     tests.push((v) => candidateStrings(v).some((s) => regexes.some((re) => re.test(s))));
+  }
+  if (neq) {
+    const equalsAny = (v: unknown): boolean => tests.some((t) => t(v));
+    return { ok: true, match: (v) => v !== undefined && v !== null && !equalsAny(v) };
   }
   return { ok: true, match: combine(tests) };
 }
@@ -225,11 +250,68 @@ export function base64OffsetVariants(bytes: Buffer): string[] {
 }
 
 const DASHES = ['-', '/', '\u2013', '\u2014', '\u2015'];
+/** A dash that starts a word (pySigma's `\B[-/]\b`, widened to the five dashes of Sigma 2.1). */
+const WORD_DASH = /(?<!\w)[-/\u2013\u2014\u2015](?=\w)/g;
+/** Stands for "any dash" inside a wildcard pattern; cannot occur in YAML rule text. */
+const WINDASH_SLOT = '\u0000';
+const WINDASH_CLASS = '[-/\u2013\u2014\u2015]';
+const MAX_WINDASH_SLOTS = 4;
 
-/** Every variant of the value with each word-leading "-" or "/" replaced by one of the dash characters. */
+function windashPattern(value: string): string {
+  return value.replace(WORD_DASH, WINDASH_SLOT);
+}
+
+/** Every combination of dashes at the word-leading dash positions (5^n variants; n is capped). */
 export function windashVariants(value: string): string[] {
-  if (!/(^|\s)[-/]/.test(value)) return [value];
-  return DASHES.map((d) => value.replace(/(^|\s)[-/]/g, `$1${d}`));
+  const parts = value.split(WORD_DASH);
+  if (parts.length === 1) return [value];
+  if (parts.length - 1 > MAX_WINDASH_SLOTS) throw new Error(`windash with base64 supports at most ${MAX_WINDASH_SLOTS} dashes`);
+  let variants = [parts[0]!];
+  for (const part of parts.slice(1)) variants = variants.flatMap((v) => DASHES.map((d) => `${v}${d}${part}`));
+  return variants;
+}
+
+function compareNumbers(op: string, n: number, bound: number): boolean {
+  switch (op) {
+    case 'lt':
+      return n < bound;
+    case 'lte':
+      return n <= bound;
+    case 'gt':
+      return n > bound;
+    case 'gte':
+      return n >= bound;
+    default:
+      return n === bound;
+  }
+}
+
+/** A part of an ISO 8601 date-time, in UTC; NaN for text that is not one. */
+export function datePart(text: string, part: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return NaN;
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) return NaN;
+  const d = new Date(ms);
+  switch (part) {
+    case 'minute':
+      return d.getUTCMinutes();
+    case 'hour':
+      return d.getUTCHours();
+    case 'day':
+      return d.getUTCDate();
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'year':
+      return d.getUTCFullYear();
+    default: {
+      // ISO week: the week (Monday first) holding the year's first Thursday is week 1.
+      const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+      const weekday = day.getUTCDay() || 7;
+      day.setUTCDate(day.getUTCDate() + 4 - weekday);
+      const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+      return Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+    }
+  }
 }
 
 // --- IP networks -------------------------------------------------------------------------------------------------

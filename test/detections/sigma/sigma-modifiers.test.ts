@@ -141,20 +141,63 @@ describe('Sigma modifiers', () => {
     expect(refused(['wide'], ['ping'])).toMatch(/only supported before "base64"/);
   });
 
-  it('windash expands a leading dash or slash to every dash form', () => {
-    expect(windashVariants('-enc x')).toEqual(['-enc x', '/enc x', '\u2013enc x', '\u2014enc x', '\u2015enc x']);
+  it('windash lets a word-leading dash or slash stand for every dash form', () => {
     const m = matcher(['windash', 'contains'], [' -enc ']);
     expect(m('powershell /enc abc')).toBe(true);
+    expect(m('powershell -enc abc')).toBe(true);
     expect(m('powershell \u2014enc abc')).toBe(true);
+    expect(m('powershell \u2013enc abc')).toBe(true);
     expect(m('powershell enc abc')).toBe(false);
+    // A dash inside a word is not a switch.
+    expect(matcher(['windash'], ['a-b'])('a/b')).toBe(false);
+    // Every switch varies on its own.
+    expect(matcher(['windash', 'contains'], ['-a -b'])('x /a \u2015b')).toBe(true);
   });
 
-  it('exists tests presence, with null as absent', () => {
+  it('windash spells out every dash combination before base64', () => {
+    expect(windashVariants('-enc x')).toEqual(['-enc x', '/enc x', '\u2013enc x', '\u2014enc x', '\u2015enc x']);
+    expect(windashVariants('-a -b')).toHaveLength(25);
+    expect(windashVariants('a-b')).toEqual(['a-b']);
+    expect(matcher(['windash', 'base64'], ['-x'])(Buffer.from('/x').toString('base64'))).toBe(true);
+    expect(refused(['windash', 'base64'], ['-a -b -c -d -e'])).toMatch(/at most 4 dashes/);
+  });
+
+  it('exists tests presence only: null and empty values exist', () => {
     expect(matcher(['exists'], [true])('x')).toBe(true);
+    expect(matcher(['exists'], [true])('')).toBe(true);
+    expect(matcher(['exists'], [true])(null)).toBe(true);
     expect(matcher(['exists'], [true])(undefined)).toBe(false);
-    expect(matcher(['exists'], [true])(null)).toBe(false);
     expect(matcher(['exists'], [false])(undefined)).toBe(true);
+    expect(matcher(['exists'], [false])(null)).toBe(false);
     expect(refused(['exists'], ['yes'])).toMatch(/one boolean/);
+  });
+
+  it('neq matches a present field that differs from every value', () => {
+    const m = matcher(['neq'], ['Success', 'Interrupted']);
+    expect(m('Failure')).toBe(true);
+    expect(m('success')).toBe(false);
+    expect(m('Interrupted')).toBe(false);
+    expect(m(undefined)).toBe(false);
+    expect(matcher(['neq'], [0])('50126')).toBe(true);
+    expect(matcher(['neq'], [0])(0)).toBe(false);
+  });
+
+  it('time modifiers compare a UTC part of an ISO date-time', () => {
+    const at = '2026-11-23T22:15:30.123Z'; // a Monday, ISO week 48
+    expect(matcher(['hour'], [22])(at)).toBe(true);
+    expect(matcher(['hour'], [21])(at)).toBe(false);
+    expect(matcher(['hour', 'gte'], [20])(at)).toBe(true);
+    expect(matcher(['hour', 'lt'], [6])(at)).toBe(false);
+    expect(matcher(['minute'], [15])(at)).toBe(true);
+    expect(matcher(['day'], [23])(at)).toBe(true);
+    expect(matcher(['week'], [48])(at)).toBe(true);
+    expect(matcher(['week'], [1])('2027-01-04T00:00:00Z')).toBe(true);
+    expect(matcher(['week'], [53])('2026-12-31T00:00:00Z')).toBe(true);
+    expect(matcher(['month'], [11])(at)).toBe(true);
+    expect(matcher(['year'], [2026])(at)).toBe(true);
+    expect(matcher(['year', 'neq'], [2026])(at)).toBe(false);
+    expect(matcher(['hour'], [22])('not a date')).toBe(false);
+    expect(matcher(['hour'], [22])('22')).toBe(false);
   });
 
   it('lt, lte, gt and gte compare numbers', () => {
