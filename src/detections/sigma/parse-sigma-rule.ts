@@ -48,6 +48,9 @@ export interface SigmaRule {
 
 export type ParseSigmaResult = { ok: true; rule: SigmaRule } | { ok: false; reason: string; id: string | null; title: string | null };
 
+const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
+const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
+
 class Unsupported extends Error {}
 const unsupported = (reason: string): never => {
   throw new Unsupported(reason);
@@ -99,6 +102,12 @@ function buildRule(raw: Record<string, unknown>, id: string | null, title: strin
   if (raw['action'] !== undefined) unsupported('not supported: rule collections ("action") are not supported');
   if (raw['correlation'] !== undefined) unsupported('not supported: correlation rules need state across records');
   if (title === null || title.trim() === '') unsupported('invalid rule: "title" is missing');
+  const status = optionalString(raw['status']);
+  if (status !== null && !STATUSES.includes(status)) unsupported(`invalid rule: status "${status}" is not one of ${STATUSES.join(', ')}`);
+  // The spec's "unsupported" status means the rule cannot be used as it stands (special log sources, made-up fields).
+  if (status === 'unsupported') unsupported('not supported: the rule\'s status is "unsupported"');
+  const level = optionalString(raw['level']);
+  if (level !== null && !LEVELS.includes(level)) unsupported(`invalid rule: level "${level}" is not one of ${LEVELS.join(', ')}`);
   const logsource = raw['logsource'];
   if (!isMap(logsource)) return unsupported('invalid rule: "logsource" is missing');
   const product = optionalString(logsource['product'])?.toLowerCase() ?? null;
@@ -129,8 +138,8 @@ function buildRule(raw: Record<string, unknown>, id: string | null, title: strin
   return {
     id,
     title: title!,
-    status: optionalString(raw['status']),
-    level: optionalString(raw['level']),
+    status,
+    level,
     description: optionalString(raw['description']),
     author: optionalString(raw['author']),
     references: stringList(raw['references']),

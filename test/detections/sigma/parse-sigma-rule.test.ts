@@ -155,6 +155,14 @@ describe('parseSigmaRule', () => {
     expect(reason(untitled)).toMatch(/"title" is missing/);
   });
 
+  it('refuses a rule whose status is "unsupported" and checks status and level values', () => {
+    const base = rule('signinlogs', '    selection:\n        ResultType: 1\n    condition: selection');
+    expect(reason(base.replace('status: experimental', 'status: unsupported'))).toBe('not supported: the rule\'s status is "unsupported"');
+    expect(reason(base.replace('status: experimental', 'status: sometimes'))).toMatch(/^invalid rule: status "sometimes"/);
+    expect(reason(base.replace('level: high', 'level: severe'))).toMatch(/^invalid rule: level "severe"/);
+    expect(parsed(base.replace('status: experimental', 'status: deprecated')).status).toBe('deprecated');
+  });
+
   it('returns the id and title of a refused rule so an import report can name it', () => {
     const r = parseSigmaRule(rule('signinlogs', '    selection:\n        Nope: 1\n    condition: selection'));
     expect(r).toMatchObject({ ok: false, id: '0b8e2a5c-1111-4222-8333-944455566677', title: 'Test rule' });
