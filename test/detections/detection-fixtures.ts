@@ -20,14 +20,14 @@ export const DAY = 86_400_000;
 
 let cached: TenantDataset | null = null;
 
-/** One simulated tenant with a week of history, shared by every test file (generation is deterministic). */
+/** One simulated tenant with a month of history (enough Secure Score days to include drops), shared by every test file (generation is deterministic). */
 export function dataset(): TenantDataset {
   cached ??= createTenantDataset({
     seed: 'detections',
     tenantId: TENANT,
     domain: 'fabrikam-7.example.com',
     startTime: START,
-    historyMs: 7 * DAY,
+    historyMs: 30 * DAY,
     volume: { 'auditLogs.signIns': 3000, 'auditLogs.directoryAudits': 1500, 'security.alerts_v2': 60, 'security.incidents': 20, 'identityProtection.riskDetections': 120, 'identityProtection.riskyUsers': 30, users: 80 },
   });
   return cached;
