@@ -245,6 +245,40 @@ describe.skipIf(!haveRules)('the shared SigmaHQ rules for Entra ID', () => {
     expect(fires(file, 'identityProtection.riskDetections', riskWhere('unfamiliarFeatures'))).toBe(false);
   });
 
+  it('runs every loaded rule over 1,000 simulated records per service; the scenarios the simulator plays fire', () => {
+    const fired = new Map<string, number>();
+    for (let k = 0; k < 1000; k++) {
+      const records: Array<[CheckId, Rec]> = [
+        ['auditLogs.signIns', renderSignIn(ctx, k, START + k * 1000) as Rec],
+        ['auditLogs.directoryAudits', renderDirectoryAudit(ctx, k, START + k * 1000) as Rec],
+        ['identityProtection.riskDetections', renderRiskDetection(ctx, k, START + k * 1000, undefined) as Rec],
+      ];
+      for (const r of results) {
+        if (r.status !== 'loaded') continue;
+        for (const [check, record] of records) if (r.predicate(check, record)) fired.set(r.file, (fired.get(r.file) ?? 0) + 1);
+      }
+    }
+    for (const file of [
+      'signin_logs/azure_account_lockout.yml',
+      'signin_logs/azure_user_login_blocked_by_conditional_access.yml',
+      'signin_logs/azure_mfa_interrupted.yml',
+      'signin_logs/azure_ad_suspicious_signin_bypassing_mfa.yml',
+      'audit_logs/azure_aad_secops_ca_policy_removedby_bad_actor.yml',
+      'audit_logs/azure_ad_user_added_to_admin_role.yml',
+      'audit_logs/azure_app_end_user_consent.yml',
+      'audit_logs/azure_app_credential_added.yml',
+      'identity_protection/azure_identity_protection_anonymous_ip_address.yml',
+      'identity_protection/azure_identity_protection_leaked_credentials.yml',
+      'identity_protection/azure_identity_protection_password_spray.yml',
+    ]) {
+      expect(fired.get(file) ?? 0, file).toBeGreaterThan(0);
+    }
+    // Activities the simulator never renders stay silent.
+    for (const file of ['audit_logs/azure_ad_bitlocker_key_retrieval.yml', 'audit_logs/azure_federation_modified.yml', 'signin_logs/azure_app_ropc_authentication.yml']) {
+      expect(fired.get(file) ?? 0, file).toBe(0);
+    }
+  });
+
   it('fires the leaked credentials rule on Microsoft\'s sample detection changed to leakedCredentials, not on the sample', () => {
     const file = 'identity_protection/azure_identity_protection_leaked_credentials.yml';
     const sample = (JSON.parse(readFileSync(path.join(samplesDir, 'identityProtection_riskDetections.json'), 'utf8')) as { value: Rec[] }).value[0]!;
