@@ -220,18 +220,29 @@ export class DetectionEngine {
     if (events.length > this.maxEventsPerGroup) events.splice(0, events.length - this.maxEventsPerGroup);
     // Candidate windows [start, start + W] must contain the new event: starts from ev.t - W up to ev.t. A late event
     // can complete a window whose other events came earlier in ingest order but later in time.
+    // One sweep with two pointers: each start s (from ev.t - W up to ev.t) extends its end j while events stay within
+    // W of it, keeping a count per distinct value, so the check is linear in the events near ev.t.
     const W = th.windowMs;
-    let lo = 0;
-    while (lo < events.length && events[lo]!.t < ev.t - W) lo++;
-    for (let s = lo; s < events.length && events[s]!.t <= ev.t; s++) {
+    let s = 0;
+    while (s < events.length && events[s]!.t < ev.t - W) s++;
+    const perValue = new Map<string | null, number>();
+    let j = s;
+    for (; s < events.length && events[s]!.t <= ev.t; s++) {
       const start = events[s]!.t;
-      const inWindow: WindowEvent[] = [];
-      for (let j = s; j < events.length && events[j]!.t <= start + W; j++) inWindow.push(events[j]!);
-      const distinct = new Set(inWindow.map((x) => x.d)).size;
-      const measure = th.distinct === undefined ? inWindow.length : distinct;
-      if (measure >= th.count) {
-        return { count: inWindow.length, distinct, refs: inWindow.slice(-MAX_ALERT_SIGNALS).map((x) => x.ref) };
+      while (j < events.length && events[j]!.t <= start + W) {
+        const d = events[j]!.d;
+        perValue.set(d, (perValue.get(d) ?? 0) + 1);
+        j++;
       }
+      const count = j - s;
+      const measure = th.distinct === undefined ? count : perValue.size;
+      if (measure >= th.count) {
+        return { count, distinct: perValue.size, refs: events.slice(Math.max(s, j - MAX_ALERT_SIGNALS), j).map((x) => x.ref) };
+      }
+      const d = events[s]!.d;
+      const left = (perValue.get(d) ?? 1) - 1;
+      if (left === 0) perValue.delete(d);
+      else perValue.set(d, left);
     }
     return null;
   }

@@ -41,4 +41,19 @@ describe('built-in rules', () => {
     restored.restore(snapshot);
     expect(restored.snapshot()).toEqual(engine.snapshot());
   });
+
+  it('raises the same alerts over a simulated month when restarted from a JSON snapshot halfway', () => {
+    const items = CHECK_IDS.flatMap((check) => records(check).map((record) => ({ record, signal: signalOf(check, record) })));
+    items.sort((a, b) => a.signal.time.localeCompare(b.signal.time));
+    const straight = new DetectionEngine({ rules: BUILT_IN_RULES });
+    const expected = items.flatMap((x) => straight.evaluate(x.signal, x.record));
+    expect(expected.length).toBeGreaterThan(20);
+    const half = Math.floor(items.length / 2);
+    const first = new DetectionEngine({ rules: BUILT_IN_RULES });
+    const before = items.slice(0, half).flatMap((x) => first.evaluate(x.signal, x.record));
+    const second = new DetectionEngine({ rules: BUILT_IN_RULES });
+    second.restore(JSON.parse(JSON.stringify(first.snapshot())) as unknown);
+    const after = items.slice(half).flatMap((x) => second.evaluate(x.signal, x.record));
+    expect([...before, ...after]).toEqual(expected);
+  });
 });
