@@ -5,13 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { openApp } from '../../app/open-app.ts';
 import type { App } from '../../app/open-app.ts';
+import { integrationView } from '../../app/integration-view.ts';
 import { runConnectionTest } from '../../app/run-connection-test.ts';
 import { azureCliGrantCommands } from '../../auth/graph-app-roles.ts';
 import { formatDuration } from '../../config/duration.ts';
 import { parseIntegrationInput } from '../../config/integration-input.ts';
 import { sealSecret } from '../../config/secrets.ts';
 import { AzsecError } from '../../core/errors.ts';
-import type { Integration } from '../../store/store.ts';
 import type { CliCommand, CliIo, GlobalOptions } from '../command.ts';
 
 const USAGE = [
@@ -106,31 +106,12 @@ async function add(args: string[], globals: GlobalOptions, io: CliIo): Promise<n
   });
 }
 
-function publicView(i: Integration): Record<string, unknown> {
-  return {
-    name: i.name,
-    tenantId: i.tenantId,
-    clientId: i.clientId,
-    credential: i.credentialKind === 'secret' ? 'client secret (set)' : 'certificate (set)',
-    cloud: i.cloud,
-    loginUrl: i.loginUrl,
-    graphUrl: i.graphUrl,
-    interval: formatDuration(i.intervalMs),
-    initialLookback: formatDuration(i.initialLookbackMs),
-    lateWindow: formatDuration(i.lateWindowMs),
-    enabled: i.enabled,
-    disabledChecks: i.disabledChecks,
-    createdAt: i.createdAt,
-    updatedAt: i.updatedAt,
-  };
-}
-
 async function list(args: string[], globals: GlobalOptions, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
   return withApp(globals, io, async (app) => {
     const integrations = await app.store.listIntegrations();
     if (values.json === true) {
-      io.out(JSON.stringify({ integrations: integrations.map(publicView) }));
+      io.out(JSON.stringify({ integrations: integrations.map(integrationView) }));
       return 0;
     }
     if (integrations.length === 0) io.out('No integrations. Add one with: azsec integrations add --help');

@@ -1,8 +1,8 @@
 // Integrations: list, add (then test at once), edit (the secret is write-only: kept unless a new one is sent),
 // delete (records kept unless purged), and the connection test.
 import type { FastifyInstance } from 'fastify';
+import { integrationView } from '../../app/integration-view.ts';
 import { runConnectionTest } from '../../app/run-connection-test.ts';
-import { formatDuration } from '../../config/duration.ts';
 import { integrationCredential } from '../../config/integration-credential.ts';
 import { parseIntegrationInput } from '../../config/integration-input.ts';
 import { sealSecret } from '../../config/secrets.ts';
@@ -10,26 +10,6 @@ import { CHECK_IDS } from '../../core/check-ids.ts';
 import { AzsecError } from '../../core/errors.ts';
 import type { Integration } from '../../store/store.ts';
 import type { ConsoleContext } from '../build-server.ts';
-
-/** What the API returns of an integration: never the secret, only whether one is set. */
-export function integrationView(i: Integration): Record<string, unknown> {
-  return {
-    name: i.name,
-    tenantId: i.tenantId,
-    clientId: i.clientId,
-    credential: { kind: i.credentialKind, set: true },
-    cloud: i.cloud,
-    loginUrl: i.loginUrl,
-    graphUrl: i.graphUrl,
-    interval: formatDuration(i.intervalMs),
-    initialLookback: formatDuration(i.initialLookbackMs),
-    lateWindow: formatDuration(i.lateWindowMs),
-    enabled: i.enabled,
-    disabledChecks: i.disabledChecks,
-    createdAt: i.createdAt,
-    updatedAt: i.updatedAt,
-  };
-}
 
 function bodyObject(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AzsecError('ERR_CONFIG_INVALID', 'Send the integration as a JSON object');
