@@ -50,6 +50,9 @@ export interface EngineOptions {
   allowedLatenessMs?: number;
 }
 
+const SWEEP_EVERY_MS = 60_000;
+const MEMORY_SWEEP_EVERY_MS = 3_600_000;
+
 /** An alert keeps at most this many matched signals; the rest are counted in `absorbed` or the window count. */
 const MAX_ALERT_SIGNALS = 50;
 
@@ -124,7 +127,9 @@ export class DetectionEngine {
   private readonly dedupe = new Map<string, Map<string, DedupeEntry>>();
   private readonly memory = new Map<string, Map<string, MemoryEntry>>();
   private watermark = Number.NEGATIVE_INFINITY;
-  private readonly horizonMs: number;
+  /** Signal time (ms) of the last sweep of window/dedupe state, and of memory. */
+  private lastSweep = Number.NEGATIVE_INFINITY;
+  private lastMemorySweep = Number.NEGATIVE_INFINITY;
   private readonly latenessMs: number;
   /** Rules that threw, by id: a broken rule must not stop ingest, but it must be visible. */
   readonly errors = new Map<string, number>();
@@ -133,7 +138,6 @@ export class DetectionEngine {
     this.effective = applyRuleSettings(opts.rules, opts.settings ?? {});
     this.maxEventsPerGroup = opts.maxEventsPerGroup ?? 10_000;
     this.latenessMs = Math.max(0, opts.allowedLatenessMs ?? 3_600_000);
-    let horizon = 0;
     for (const e of this.effective) {
       if (!e.enabled) continue;
       for (const c of e.rule.checks) {
@@ -141,9 +145,7 @@ export class DetectionEngine {
         list.push(e);
         this.byCheck.set(c, list);
       }
-      horizon = Math.max(horizon, e.threshold?.windowMs ?? 0, e.dedupeWindowMs, e.rule.memoryTtlMs);
     }
-    this.horizonMs = horizon;
   }
 
   /** The enabled rules with their effective tunables. */
@@ -160,10 +162,8 @@ export class DetectionEngine {
     const t = Date.parse(signal.time);
     if (rules === undefined || !Number.isFinite(t)) return [];
     if (t > this.watermark) {
-      const before = this.watermark;
       this.watermark = t;
-      // Expire at most once per advance of the horizon's 1/16th: cheap on the hot path, bounded staleness.
-      if (before === Number.NEGATIVE_INFINITY || Math.floor(t / this.expiryStep()) !== Math.floor(before / this.expiryStep())) this.expire();
+      this.sweepIfDue();
     }
     const out: Alert[] = [];
     for (const e of rules) {
@@ -178,8 +178,21 @@ export class DetectionEngine {
     return out;
   }
 
-  private expiryStep(): number {
-    return Math.max(1000, Math.floor(this.horizonMs / 16));
+  /**
+   * Expiry runs as signal time advances, not per signal: windows and dedupe entries every minute of signal time
+   * (they are the state that grows with traffic), rule memory every hour (entries live days; reads already ignore
+   * stale ones, so sweeping it is only about size).
+   */
+  private sweepIfDue(): void {
+    const now = this.watermark;
+    if (now - this.lastSweep >= SWEEP_EVERY_MS) {
+      this.lastSweep = now;
+      this.expireWindows();
+    }
+    if (now - this.lastMemorySweep >= MEMORY_SWEEP_EVERY_MS) {
+      this.lastMemorySweep = now;
+      this.expireMemory();
+    }
   }
 
   private evaluateRule(e: EffectiveRule, signal: Signal, raw: RawRecord, t: number): Alert | null {
@@ -301,9 +314,9 @@ export class DetectionEngine {
 
   /**
    * Drops state nothing can match any more: window events and dedupe entries older than their window plus the
-   * allowed lateness, and memory past its time to live.
+   * allowed lateness (memory is expireMemory's, past each rule's time to live).
    */
-  private expire(): void {
+  private expireWindows(): void {
     const now = this.watermark;
     for (const e of this.effective) {
       const id = e.rule.id;
@@ -319,14 +332,23 @@ export class DetectionEngine {
       }
       const entries = this.dedupe.get(id);
       if (entries !== undefined) for (const [k, d] of entries) if (d.t < now - e.dedupeWindowMs - this.latenessMs) entries.delete(k);
-      const mem = this.memory.get(id);
+    }
+  }
+
+  private expireMemory(): void {
+    const now = this.watermark;
+    for (const e of this.effective) {
+      const mem = this.memory.get(e.rule.id);
       if (mem !== undefined) for (const [k, m] of mem) if (m.t < now - e.rule.memoryTtlMs) mem.delete(k);
     }
   }
 
   /** The engine's state as JSON (expired entries dropped first). */
   snapshot(): EngineSnapshot {
-    if (Number.isFinite(this.watermark)) this.expire();
+    if (Number.isFinite(this.watermark)) {
+      this.expireWindows();
+      this.expireMemory();
+    }
     return {
       version: 1,
       watermark: Number.isFinite(this.watermark) ? this.watermark : 0,
