@@ -209,35 +209,58 @@ export class DetectionEngine {
       const distinct = e.threshold.distinct === undefined ? null : e.threshold.distinct(signal, raw);
       if (e.threshold.distinct !== undefined && distinct === null) return null;
       key = group;
-      const hit = this.addToWindow(e, scoped(signal.integration, group), { t, d: distinct, ref: refOf(signal) });
-      if (hit === null) return null;
-      fields.count = hit.count;
-      if (e.threshold.distinct !== undefined) fields.distinct = hit.distinct;
-      refs = hit.refs;
+      const sk = scoped(signal.integration, group);
+      const ev: WindowEvent = { t, d: distinct, ref: refOf(signal) };
+      const events = this.insertInWindow(e, sk, ev);
+      // While an alert for the group is open, every further match is absorbed into it: no need to measure the
+      // window again (which would cost a sweep per event during a flood).
+      if (this.openAlert(e, sk, t) === undefined) {
+        const hit = this.measureWindow(e, events, ev);
+        if (hit === null) return null;
+        fields.count = hit.count;
+        if (e.threshold.distinct !== undefined) fields.distinct = hit.distinct;
+        refs = hit.refs;
+      }
     }
     const severity = matched.severity ?? e.severity;
     if (severityRank(severity) < severityRank(e.minSeverity)) return null;
     return this.raise(e, signal, t, key, fields, severity, refs);
   }
 
-  /** Inserts the event in time order and reports whether some window containing it reaches the threshold. */
-  private addToWindow(e: EffectiveRule, groupKey: string, ev: WindowEvent): { count: number; distinct: number; refs: SignalRef[] } | null {
-    const th = e.threshold!;
+  /** The open (not yet expired) dedupe entry of a key at time t, if any. */
+  private openAlert(e: EffectiveRule, sk: string, t: number): DedupeEntry | undefined {
+    const open = this.dedupe.get(e.rule.id)?.get(sk);
+    return open !== undefined && Math.abs(t - open.t) <= e.dedupeWindowMs ? open : undefined;
+  }
+
+  /** Inserts the event in time order (late events land in their place) and returns the group's events. */
+  private insertInWindow(e: EffectiveRule, groupKey: string, ev: WindowEvent): WindowEvent[] {
     let groups = this.windows.get(e.rule.id);
     if (groups === undefined) this.windows.set(e.rule.id, (groups = new Map()));
-    const events = groups.get(groupKey) ?? [];
-    groups.set(groupKey, events);
+    let events = groups.get(groupKey);
+    if (events === undefined) groups.set(groupKey, (events = []));
     let i = events.length;
     while (i > 0 && events[i - 1]!.t > ev.t) i--;
     events.splice(i, 0, ev);
     if (events.length > this.maxEventsPerGroup) events.splice(0, events.length - this.maxEventsPerGroup);
+    return events;
+  }
+
+  /** Whether some window containing ev reaches the threshold, with that window's count, distinct count and signals. */
+  private measureWindow(e: EffectiveRule, events: readonly WindowEvent[], ev: WindowEvent): { count: number; distinct: number; refs: SignalRef[] } | null {
+    const th = e.threshold!;
     // Candidate windows [start, start + W] must contain the new event: starts from ev.t - W up to ev.t. A late event
     // can complete a window whose other events came earlier in ingest order but later in time.
     // One sweep with two pointers: each start s (from ev.t - W up to ev.t) extends its end j while events stay within
     // W of it, keeping a count per distinct value, so the check is linear in the events near ev.t.
     const W = th.windowMs;
+    // Binary search for the first event within W before ev.
     let s = 0;
-    while (s < events.length && events[s]!.t < ev.t - W) s++;
+    for (let hi = events.length; s < hi; ) {
+      const mid = (s + hi) >>> 1;
+      if (events[mid]!.t < ev.t - W) s = mid + 1;
+      else hi = mid;
+    }
     const perValue = new Map<string | null, number>();
     let j = s;
     for (; s < events.length && events[s]!.t <= ev.t; s++) {
@@ -264,8 +287,8 @@ export class DetectionEngine {
     const sk = scoped(signal.integration, key);
     let entries = this.dedupe.get(e.rule.id);
     if (entries === undefined) this.dedupe.set(e.rule.id, (entries = new Map()));
-    const open = entries.get(sk);
-    if (open !== undefined && Math.abs(t - open.t) <= e.dedupeWindowMs) {
+    const open = this.openAlert(e, sk, t);
+    if (open !== undefined) {
       open.alert.absorbed += 1;
       const ref = refOf(signal);
       if (open.alert.signals.length < MAX_ALERT_SIGNALS && !open.alert.signals.some((r) => sameRef(r, ref))) open.alert.signals.push(ref);
