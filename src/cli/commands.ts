@@ -4,6 +4,7 @@ import { exportCommand } from './commands/export.ts';
 import { integrationsCommand } from './commands/integrations.ts';
 import { pollCommand } from './commands/poll.ts';
 import { reindexCommand } from './commands/reindex.ts';
+import { rulesCommand } from './commands/rules.ts';
 import { runCommand } from './commands/run.ts';
 import { searchCommand } from './commands/search.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -23,5 +24,6 @@ export const COMMANDS: CliCommand[] = [
   searchCommand,
   reindexCommand,
   sqlCommand,
+  rulesCommand,
   simulateCommand,
 ];
