@@ -18,6 +18,9 @@ import { isoToMicros } from './iso-micros.ts';
 import { runQuery } from './pg-pool.ts';
 import { pgText } from './write-signals.ts';
 
+/** How many of the newest signals a search probes in time order before it asks the GIN index. */
+const RECENT_WINDOW = 10_000;
+
 interface HitRow {
   time_us: string;
   sid: string;
@@ -73,22 +76,51 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
     const cursor = decodeCursor(query.cursor, ['t', 's']);
     where.push(`(${t}, ${k}) < (${param(cursor.t.toString())}::bigint, ${param(cursor.s.toString())}::bigint)`);
   }
-  if (query.since !== undefined) where.push(`${t} >= ${param(micros('since', query.since))}`);
-  if (query.until !== undefined) where.push(`${t} < ${param(micros('until', query.until))}`);
+  // Time bounds go into `bounds` (they also limit the recent-window probe below), the other filters into `where`.
+  const bounds: string[] = [];
+  if (query.cursor !== undefined) bounds.push(where.pop() as string);
+  if (query.since !== undefined) bounds.push(`${t} >= ${param(micros('since', query.since))}`);
+  if (query.until !== undefined) bounds.push(`${t} < ${param(micros('until', query.until))}`);
   if (query.integration !== undefined) where.push(`s.integration = ${param(query.integration)}`);
   if (query.check !== undefined) where.push(`s.check_id = ${param(query.check)}`);
   if (query.kind !== undefined) where.push(`s.kind = ${param(query.kind)}`);
   if (query.severities !== undefined && query.severities.length > 0) where.push(`s.severity = ANY (${param(query.severities)}::text[])`);
+  const limit = param(query.limit + 1);
 
   // Title and indicators come from the signal JSON, exact even where the title column had NUL replaced.
-  const sql = `
-    SELECT ${t} AS time_us, ${k} AS sid, s.integration, s.check_id, s.record_id, s.version, s.time,
-           s.severity, s.kind, s.signal
+  const columns = `${t} AS time_us, ${k} AS sid, s.integration, s.check_id, s.record_id, s.version, s.time, s.severity, s.kind, s.signal`;
+  const all = [...bounds, ...where];
+  const full = `
+    SELECT ${columns}
     FROM signals s
-    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
     ORDER BY ${t} DESC, ${k} DESC
-    LIMIT ${param(query.limit + 1)}`;
-  const rows = await runQuery<HitRow>(pool, 'searchSignals', sql, values);
+    LIMIT ${limit}`;
+  let rows: HitRow[];
+  if (terms.length === 0) {
+    rows = await runQuery<HitRow>(pool, 'searchSignals', full, values);
+  } else {
+    // A common indicator or word matches many signals: the GIN index then yields them all and PostgreSQL sorts them
+    // (seconds at millions of signals), while the newest page lies among the most recent rows. So first probe the
+    // newest RECENT_WINDOW signals in time order; only when they do not fill the page, ask the GIN index.
+    const recent = `
+      SELECT ${columns}
+      FROM signals s
+      JOIN (
+        SELECT s.sid
+        FROM (
+          SELECT time_us, sid, search, integration, check_id, kind, severity FROM signals s
+          ${bounds.length > 0 ? `WHERE ${bounds.join(' AND ')}` : ''}
+          ORDER BY ${t} DESC, ${k} DESC LIMIT ${RECENT_WINDOW}
+        ) s
+        WHERE ${where.join(' AND ')}
+        ORDER BY ${t} DESC, ${k} DESC
+        LIMIT ${limit}
+      ) hit ON hit.sid = s.sid
+      ORDER BY ${t} DESC, ${k} DESC`;
+    rows = await runQuery<HitRow>(pool, 'searchSignals', recent, values);
+    if (rows.length <= query.limit) rows = await runQuery<HitRow>(pool, 'searchSignals', full, values);
+  }
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page.at(-1);
