@@ -1,8 +1,8 @@
 // Reads signals on PostgreSQL: getSignal, countSignals and searchSignals. Results are ordered by (time_us, sid)
 // descending and paged by keyset on that pair (never OFFSET):
-// - an indicator (its keys, weight A) and text (words, weight D) are one `search @@ tsquery`; the planner chooses the
-//   GIN index (rare values and words) or walks signals_by_time backwards with the match as a filter (common ones,
-//   where the newest page is found after a few hundred rows);
+// - an indicator (its keys, weight A) and text (words, weight D) are one `search @@ tsquery`. The newest
+//   RECENT_WINDOW signals are probed first in time order (common values fill the page there); only when they do not,
+//   the GIN index answers (rare values: few matches to sort). The planner alone sorted every match of a common value;
 // - filters alone walk signals_by_time backwards.
 // The tsquery is built from indicator keys and azsec's own word tokens (search-text.ts), each quoted, so user text
 // never reaches PostgreSQL's query syntax.
