@@ -90,12 +90,17 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   // Title and indicators come from the signal JSON, exact even where the title column had NUL replaced.
   const columns = `${t} AS time_us, ${k} AS sid, s.integration, s.check_id, s.record_id, s.version, s.time, s.severity, s.kind, s.signal`;
   const all = [...bounds, ...where];
+  // The sort handles keys only; the wide columns (the signal JSON, often TOASTed) are read for the page alone.
   const full = `
     SELECT ${columns}
     FROM signals s
-    ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
-    ORDER BY ${t} DESC, ${k} DESC
-    LIMIT ${limit}`;
+    JOIN (
+      SELECT s.sid FROM signals s
+      ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
+      ORDER BY ${t} DESC, ${k} DESC
+      LIMIT ${limit}
+    ) hit ON hit.sid = s.sid
+    ORDER BY ${t} DESC, ${k} DESC`;
   let rows: HitRow[];
   if (terms.length === 0) {
     rows = await runQuery<HitRow>(pool, 'searchSignals', full, values);
