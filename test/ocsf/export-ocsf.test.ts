@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { integration } from '../store/store-contract.ts';
 import type { Integration } from '../../src/store/store.ts';
 import { loadOcsfSchema, validateOcsf } from './ocsf-validator.ts';
 
@@ -47,23 +48,7 @@ function incident(status: string, lastUpdateDateTime: string): Record<string, un
   };
 }
 
-const INTEGRATION: Integration = {
-  name: 'contoso',
-  tenantId: TENANT,
-  clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  credentialKind: 'secret',
-  certificatePem: null,
-  cloud: 'global',
-  loginUrl: null,
-  graphUrl: null,
-  intervalMs: 300_000,
-  initialLookbackMs: 7 * 86_400_000,
-  lateWindowMs: 900_000,
-  enabled: true,
-  disabledChecks: [],
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-};
+const INTEGRATION: Integration = integration('contoso', { tenantId: TENANT });
 
 let dir: string;
 
