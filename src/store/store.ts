@@ -142,6 +142,76 @@ export interface SqlResult {
   truncated: boolean;
 }
 
+/** One stored record version an alert points back to. */
+export interface AlertSignalRef {
+  integration: string;
+  check: string;
+  recordId: string;
+  version: string;
+}
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** An alert as the detection engine raises (or updates) it; the store keeps status and raisedAt across updates. */
+export interface AlertUpsert {
+  /** Stable for one (rule, integration, group key, dedupe window): later matches update the same alert. */
+  id: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** The time of the signal that raised it (ISO 8601). */
+  time: string;
+  groupKey: string;
+  integration: string;
+  signals: AlertSignalRef[];
+  /** Matches folded into this alert by the dedupe window after it was raised. */
+  absorbed: number;
+  fields: Record<string, JsonValue>;
+}
+
+export interface StoredAlert extends AlertUpsert {
+  status: AlertStatus;
+  /** When azsec first stored it (ISO 8601). */
+  raisedAt: string;
+  /** When the engine or an operator last changed it (ISO 8601). */
+  updatedAt: string;
+}
+
+/** A page of alerts, newest first (time, then id), paged by `cursor`. */
+export interface AlertQuery {
+  statuses?: AlertStatus[];
+  severities?: Severity[];
+  ruleId?: string;
+  integration?: string;
+  since?: string;
+  until?: string;
+  /** Page size, 1..1000. */
+  limit: number;
+  cursor?: string;
+}
+
+/** A stored record version the signal stage has not processed yet (see src/signals/stage/). */
+export interface PendingRecord {
+  seq: number;
+  integration: string;
+  /** The integration's tenant id; '' when the integration has been removed since the record was stored. */
+  tenantId: string;
+  check: CheckId;
+  id: string;
+  version: string;
+  time: string;
+  raw: string;
+}
+
+/** What the signal stage stores for a batch of pending records, in one transaction that also marks them done. */
+export interface SignalBatchOutput {
+  signals: Signal[];
+  alerts: AlertUpsert[];
+  /** The detection engine's state after the batch (JSON), when it changed. */
+  detectionState?: JsonValue;
+}
+
 export interface Store {
   /** Creates or upgrades the schema. Idempotent. */
   migrate(): Promise<void>;
@@ -188,6 +258,39 @@ export interface Store {
    * a time limit and a row limit. Writes, several statements and bad SQL fail with ERR_SQL (message says why).
    */
   querySql(sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult>;
+
+  // --- The signal stage (src/signals/stage/): turns newly stored records into signals and alerts. ---
+  // Exactly one process at a time runs it for a store, holding the stage lease; the records table (and, on
+  // PostgreSQL, a queue of new record seqs filled by commit) is its durable input, so a crash loses nothing: the
+  // batch that was being processed is simply processed again.
+
+  /**
+   * Takes or renews the stage lease for `owner` for `ttlMs`; false when another owner holds an unexpired lease.
+   */
+  claimSignalStage(owner: string, ttlMs: number): Promise<boolean>;
+  releaseSignalStage(owner: string): Promise<void>;
+  /** The oldest stored records the stage has not processed yet, in storage order. */
+  pendingRecords(limit: number): Promise<PendingRecord[]>;
+  /**
+   * Stores the batch's signals (skipping any already stored) and upserts its alerts (status and raisedAt of an
+   * existing alert are kept), saves the detection state, and marks the records done, in ONE transaction, fenced by
+   * the stage lease: ERR_LEASE_LOST, writing nothing, when `owner` no longer holds it.
+   */
+  completeRecords(owner: string, records: readonly PendingRecord[], output: SignalBatchOutput): Promise<void>;
+  /** How many stored records the stage has not processed yet (status, tests, the benchmark). */
+  countPendingRecords(): Promise<number>;
+  getDetectionState(): Promise<JsonValue | null>;
+
+  listAlerts(query: AlertQuery): Promise<{ alerts: StoredAlert[]; next: string | null }>;
+  getAlert(id: string): Promise<StoredAlert | null>;
+  /** Sets an alert's status; false when there is no such alert. */
+  setAlertStatus(id: string, status: AlertStatus): Promise<boolean>;
+  /** Alerts per integration with one of these statuses (all statuses when empty). */
+  countAlertsByIntegration(statuses: AlertStatus[]): Promise<Record<string, number>>;
+
+  /** Installation settings (rule tunables, imported Sigma rules), as JSON by name; null when never set. */
+  getSetting(name: string): Promise<JsonValue | null>;
+  putSetting(name: string, value: JsonValue): Promise<void>;
 
   close(): Promise<void>;
 }

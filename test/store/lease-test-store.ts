@@ -107,6 +107,41 @@ export function leaseTestStore(now: () => number): Store {
     async querySql() {
       throw new AzsecError('ERR_SQL', 'SQL is not modelled by the lease test store');
     },
+    // Neither is the signal stage, nor alerts and settings.
+    async claimSignalStage() {
+      return false;
+    },
+    async releaseSignalStage() {},
+    async pendingRecords() {
+      return [];
+    },
+    async completeRecords() {
+      throw new AzsecError('ERR_STORE', 'the signal stage is not modelled by the lease test store');
+    },
+    async countPendingRecords() {
+      return 0;
+    },
+    async getDetectionState() {
+      return null;
+    },
+    async listAlerts() {
+      return { alerts: [], next: null };
+    },
+    async getAlert() {
+      return null;
+    },
+    async setAlertStatus() {
+      return false;
+    },
+    async countAlertsByIntegration() {
+      return {};
+    },
+    async getSetting() {
+      return null;
+    },
+    async putSetting() {
+      throw new AzsecError('ERR_STORE', 'settings are not modelled by the lease test store');
+    },
     async close() {},
   };
 }

@@ -123,6 +123,54 @@ const INDICATOR_KEYS_SQL = `
     WHERE json_typeof(t.value) = 'array';
 `;
 
+// Migration 5: the signal stage and alerts (src/signals/stage/).
+// - signal_queue holds the seq of every record version commit() stores, in the same transaction: the stage's durable
+//   input. (A "seq > done" pointer, as on SQLite, would skip records: with concurrent writers a bigserial seq can
+//   become visible after a higher one was already processed.) The stage deletes a batch's seqs in the transaction that
+//   stores its signals and alerts. Records stored before this migration already have their signals.
+// - signal_stage is one row: the stage lease (one process runs the stage at a time, times in the database's clock)
+//   and the detection engine's state.
+// - alerts: aid orders and pages (time_us, aid); id is the engine's stable id, the upsert key.
+// - settings: installation-wide JSON values by name (rule tunables, imported Sigma rules).
+const SIGNAL_STAGE_SQL = `
+  CREATE TABLE signal_queue (seq bigint PRIMARY KEY);
+  CREATE TABLE signal_stage (
+    id integer PRIMARY KEY CHECK (id = 1),
+    owner text,
+    lease_expires_ms bigint NOT NULL DEFAULT 0,
+    detection_state text
+  );
+  INSERT INTO signal_stage (id) VALUES (1);
+
+  CREATE TABLE alerts (
+    aid bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    rule_id text NOT NULL,
+    integration text NOT NULL,
+    group_key text NOT NULL,
+    title text NOT NULL,
+    severity text NOT NULL,
+    severity_rank integer NOT NULL,
+    time text NOT NULL,
+    time_us bigint NOT NULL,
+    status text NOT NULL,
+    absorbed integer NOT NULL,
+    signals text NOT NULL,
+    fields text NOT NULL,
+    raised_at text NOT NULL,
+    updated_at text NOT NULL
+  );
+  CREATE INDEX alerts_by_time ON alerts (time_us, aid);
+  CREATE INDEX alerts_by_integration ON alerts (integration, status);
+
+  CREATE TABLE settings (name text PRIMARY KEY, value text NOT NULL);
+
+  CREATE VIEW v_alerts AS
+    SELECT id, rule_id, integration, group_key, title, severity, time, time_us, status, absorbed, signals, fields,
+           raised_at, updated_at
+    FROM alerts;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -232,6 +280,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'indicator keys in the search vector',
     sql: INDICATOR_KEYS_SQL,
+  },
+  {
+    version: 5,
+    name: 'signal stage, alerts and settings',
+    sql: SIGNAL_STAGE_SQL,
   },
 ];
 

@@ -8,6 +8,11 @@ import { systemClock } from '../../core/clock.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AzsecError } from '../../core/errors.ts';
 import type {
+  AlertQuery,
+  AlertStatus,
+  PendingRecord,
+  SignalBatchOutput,
+  StoredAlert,
   CheckState,
   Integration,
   JsonValue,
@@ -37,6 +42,7 @@ import {
 import type { CheckStateRow, IntegrationRow, RecordRow } from './postgres-rows.ts';
 import { countPostgresSignals, getPostgresSignal, searchPostgresSignals } from './postgres-signal-search.ts';
 import { queryPostgresReadOnly } from './postgres-sql-query.ts';
+import * as stage from './postgres-signal-stage.ts';
 import { writeCommit } from './write-commit.ts';
 import { replaceSignals } from './write-signals.ts';
 
@@ -171,6 +177,7 @@ class PgStore implements PostgresStore {
       await client.query('DELETE FROM checkpoints WHERE integration = $1', [name]);
       await client.query('DELETE FROM check_states WHERE integration = $1', [name]);
       if (opts.purgeRecords) {
+        await client.query('DELETE FROM signal_queue WHERE seq IN (SELECT seq FROM records WHERE integration = $1)', [name]);
         await client.query('DELETE FROM records WHERE integration = $1', [name]);
         // Their indicators go with them (ON DELETE CASCADE).
         await client.query('DELETE FROM signals WHERE integration = $1', [name]);
@@ -329,6 +336,54 @@ class PgStore implements PostgresStore {
 
   async querySql(sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
     return queryPostgresReadOnly(this.pool, sql, opts);
+  }
+
+  claimSignalStage(owner: string, ttlMs: number): Promise<boolean> {
+    return stage.claimStage(this.pool, owner, ttlMs);
+  }
+
+  releaseSignalStage(owner: string): Promise<void> {
+    return stage.releaseStage(this.pool, owner);
+  }
+
+  pendingRecords(limit: number): Promise<PendingRecord[]> {
+    return stage.pendingRecords(this.pool, limit);
+  }
+
+  countPendingRecords(): Promise<number> {
+    return stage.countPending(this.pool);
+  }
+
+  completeRecords(owner: string, records: readonly PendingRecord[], output: SignalBatchOutput): Promise<void> {
+    return stage.completeRecords(this.pool, owner, records, output);
+  }
+
+  getDetectionState(): Promise<JsonValue | null> {
+    return stage.detectionState(this.pool);
+  }
+
+  listAlerts(query: AlertQuery): Promise<{ alerts: StoredAlert[]; next: string | null }> {
+    return stage.listAlerts(this.pool, query);
+  }
+
+  getAlert(id: string): Promise<StoredAlert | null> {
+    return stage.getAlert(this.pool, id);
+  }
+
+  setAlertStatus(id: string, status: AlertStatus): Promise<boolean> {
+    return stage.setAlertStatus(this.pool, id, status, new Date(this.#clock.now()).toISOString());
+  }
+
+  countAlertsByIntegration(statuses: AlertStatus[]): Promise<Record<string, number>> {
+    return stage.countAlertsByIntegration(this.pool, statuses);
+  }
+
+  getSetting(name: string): Promise<JsonValue | null> {
+    return stage.getSetting(this.pool, name);
+  }
+
+  putSetting(name: string, value: JsonValue): Promise<void> {
+    return stage.putSetting(this.pool, name, value);
   }
 
   async close(): Promise<void> {

@@ -13,17 +13,23 @@ import type { OwnedSignal } from './write-signals.ts';
 /** Bounds the size of one statement's parameters; pages from Graph are at most 1,000 records anyway. */
 const CHUNK = 5_000;
 
-// Prepared once per connection under this name. WITH ORDINALITY + ORDER BY keeps seq in the order received.
+// Prepared once per connection under this name. WITH ORDINALITY + ORDER BY keeps seq in the order received. Every
+// new record's seq also goes into signal_queue, the signal stage's durable input (migration 5), in the same statement.
 const INSERT_RECORDS = {
-  name: 'azsec_insert_records_v2',
+  name: 'azsec_insert_records_v3',
   text: `
-    INSERT INTO records (integration, check_id, id, version, time, time_us, raw, stored_at)
-    SELECT $1, $2, r.id, r.version, r.time, r.time_us, r.raw, $3
-    FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
-      WITH ORDINALITY AS r(id, version, time, time_us, raw, ord)
-    ORDER BY r.ord
-    ON CONFLICT ON CONSTRAINT records_identity DO NOTHING
-    RETURNING id, version`,
+    WITH added AS (
+      INSERT INTO records (integration, check_id, id, version, time, time_us, raw, stored_at)
+      SELECT $1, $2, r.id, r.version, r.time, r.time_us, r.raw, $3
+      FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
+        WITH ORDINALITY AS r(id, version, time, time_us, raw, ord)
+      ORDER BY r.ord
+      ON CONFLICT ON CONSTRAINT records_identity DO NOTHING
+      RETURNING seq, id, version
+    ), queued AS (
+      INSERT INTO signal_queue (seq) SELECT seq FROM added
+    )
+    SELECT id, version FROM added`,
 };
 
 const UPSERT_CHECKPOINT = {
@@ -57,7 +63,7 @@ export async function writeCommit(
         chunk.map((r) => r.raw),
       ],
     });
-    inserted += result.rowCount ?? 0;
+    inserted += result.rows.length;
     await insertSignals(client, newSignals(integration, check, chunk, result.rows));
   }
   if (cursor !== undefined) {

@@ -95,6 +95,52 @@ const INDICATOR_KEYS_SQL = `
     WHERE t.type = 'array' AND v.type = 'text';
 `;
 
+// Migration 4: the signal stage and alerts (src/signals/stage/).
+// - signal_stage is one row: done_seq (every record with seq <= it has been turned into signals and run through the
+//   detection rules; SQLite has one writer at a time, so seqs become visible in order and a pointer is a durable
+//   queue), the stage lease (one process runs the stage at a time) and the detection engine's state. Records stored
+//   before this migration had their signals written inline and are not replayed through the rules.
+// - alerts: aid orders and pages (time_us, aid); id is the engine's stable id, the upsert key.
+// - settings: installation-wide JSON values by name (rule tunables, imported Sigma rules).
+const SIGNAL_STAGE_SQL = `
+  CREATE TABLE signal_stage (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    done_seq INTEGER NOT NULL,
+    owner TEXT,
+    lease_expires_ms INTEGER NOT NULL DEFAULT 0,
+    detection_state TEXT
+  ) STRICT;
+  INSERT INTO signal_stage (id, done_seq) SELECT 1, coalesce(max(seq), 0) FROM records;
+
+  CREATE TABLE alerts (
+    aid INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    rule_id TEXT NOT NULL,
+    integration TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    severity_rank INTEGER NOT NULL,
+    time TEXT NOT NULL,
+    time_us INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    absorbed INTEGER NOT NULL,
+    signals TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX alerts_by_time ON alerts (time_us, aid);
+  CREATE INDEX alerts_by_integration ON alerts (integration, status);
+
+  CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+  CREATE VIEW v_alerts AS
+    SELECT id, rule_id, integration, group_key, title, severity, time, time_us, status, absorbed, signals, fields,
+           raised_at, updated_at
+    FROM alerts;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -168,6 +214,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'indicator keys in the free-text index',
     sql: INDICATOR_KEYS_SQL,
+  },
+  {
+    version: 4,
+    name: 'signal stage, alerts and settings',
+    sql: SIGNAL_STAGE_SQL,
   },
 ];
 

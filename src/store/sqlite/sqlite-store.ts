@@ -11,7 +11,12 @@ import { AzsecError, isAzsecError } from '../../core/errors.ts';
 import { isoToMicros } from '../postgres/iso-micros.ts';
 import type { Signal } from '../../signals/signal.ts';
 import type {
+  AlertQuery,
+  AlertStatus,
   CheckState,
+  PendingRecord,
+  SignalBatchOutput,
+  StoredAlert,
   Integration,
   JsonValue,
   NewRecord,
@@ -25,7 +30,9 @@ import type {
 } from '../store.ts';
 import { migrate } from './migrations.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.ts';
+import { SqliteAlerts } from './sqlite-alerts.ts';
 import { SqliteSignalReader } from './sqlite-signal-reader.ts';
+import { SqliteSignalStage } from './sqlite-signal-stage.ts';
 import { SqliteSignalWriter } from './sqlite-signal-writer.ts';
 import { querySqliteReadOnly } from './sqlite-sql-query.ts';
 import { NO_CHECKPOINTER, startWalCheckpointer } from './wal-checkpointer.ts';
@@ -204,6 +211,8 @@ class SqliteStore implements Store {
   readonly #path: string;
   readonly #signals: SqliteSignalWriter;
   readonly #search: SqliteSignalReader;
+  #stage: SqliteSignalStage | undefined;
+  #alerts: SqliteAlerts | undefined;
   #closed = false;
 
   constructor(db: DatabaseSync, path: string, checkpointer: WalCheckpointer, clock: Clock, pageSize: number) {
@@ -255,6 +264,80 @@ class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     this.#run('migration', () => migrate(this.#db));
+  }
+
+  // Prepared on first use: their tables exist only once migrate() has run.
+  get #stageSql(): SqliteSignalStage {
+    return (this.#stage ??= this.#run('prepare', () => new SqliteSignalStage(this.#db)));
+  }
+
+  get #alertSql(): SqliteAlerts {
+    return (this.#alerts ??= this.#run('prepare', () => new SqliteAlerts(this.#db)));
+  }
+
+  async claimSignalStage(owner: string, ttlMs: number): Promise<boolean> {
+    const stage = this.#stageSql;
+    return this.#transaction('claimSignalStage', () => stage.claim(owner, ttlMs, this.#clock.now()));
+  }
+
+  async releaseSignalStage(owner: string): Promise<void> {
+    const stage = this.#stageSql;
+    this.#run('releaseSignalStage', () => stage.release(owner));
+  }
+
+  async pendingRecords(limit: number): Promise<PendingRecord[]> {
+    const stage = this.#stageSql;
+    return this.#run('pendingRecords', () => stage.pending(limit));
+  }
+
+  async countPendingRecords(): Promise<number> {
+    const stage = this.#stageSql;
+    return this.#run('countPendingRecords', () => stage.countPending());
+  }
+
+  async completeRecords(owner: string, records: readonly PendingRecord[], output: SignalBatchOutput): Promise<void> {
+    const stage = this.#stageSql;
+    const alerts = this.#alertSql;
+    // A fencing refusal (ERR_LEASE_LOST) passes through #transaction unwrapped, after the rollback.
+    this.#transaction('completeRecords', () => stage.complete(owner, records, output, this.#clock.now(), this.#signals, alerts));
+    this.#checkpointer.nudge();
+  }
+
+  async getDetectionState(): Promise<JsonValue | null> {
+    const stage = this.#stageSql;
+    return this.#run('getDetectionState', () => stage.detectionState());
+  }
+
+  async listAlerts(query: AlertQuery): Promise<{ alerts: StoredAlert[]; next: string | null }> {
+    const alerts = this.#alertSql;
+    this.#assertOpen('listAlerts');
+    return alerts.list(query);
+  }
+
+  async getAlert(id: string): Promise<StoredAlert | null> {
+    const alerts = this.#alertSql;
+    return this.#run('getAlert', () => alerts.get(id));
+  }
+
+  async setAlertStatus(id: string, status: AlertStatus): Promise<boolean> {
+    const alerts = this.#alertSql;
+    return this.#run('setAlertStatus', () => alerts.setStatus(id, status, new Date(this.#clock.now()).toISOString()));
+  }
+
+  async countAlertsByIntegration(statuses: AlertStatus[]): Promise<Record<string, number>> {
+    const alerts = this.#alertSql;
+    return this.#run('countAlertsByIntegration', () => alerts.countByIntegration(statuses));
+  }
+
+  async getSetting(name: string): Promise<JsonValue | null> {
+    const row = this.#run('getSetting', () => this.#db.prepare('SELECT value FROM settings WHERE name = ?').get(name)) as { value: string } | undefined;
+    return row === undefined ? null : (JSON.parse(row.value) as JsonValue);
+  }
+
+  async putSetting(name: string, value: JsonValue): Promise<void> {
+    this.#run('putSetting', () =>
+      this.#db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, JSON.stringify(value)),
+    );
   }
 
   async addIntegration(integration: Integration, secret: SealedSecret): Promise<void> {

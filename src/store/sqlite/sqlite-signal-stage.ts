@@ -1,0 +1,111 @@
+// The signal stage's side of the SQLite store (migration 4): the lease, the pending records (seq > done_seq) and the
+// batch commit that stores signals and alerts and moves done_seq, fenced by the lease in the same transaction.
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { CheckId } from '../../core/check-ids.ts';
+import { AzsecError } from '../../core/errors.ts';
+import type { JsonValue, PendingRecord, SignalBatchOutput } from '../store.ts';
+import type { SqliteAlerts } from './sqlite-alerts.ts';
+import type { SqliteSignalWriter } from './sqlite-signal-writer.ts';
+
+interface PendingRow {
+  seq: number;
+  integration: string;
+  tenant_id: string;
+  check_id: string;
+  id: string;
+  version: string;
+  time: string;
+  raw: string;
+}
+
+export class SqliteSignalStage {
+  readonly #claim: StatementSync;
+  readonly #release: StatementSync;
+  readonly #pending: StatementSync;
+  readonly #countPending: StatementSync;
+  readonly #holder: StatementSync;
+  readonly #advance: StatementSync;
+  readonly #saveState: StatementSync;
+  readonly #state: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.#claim = db.prepare(`
+      UPDATE signal_stage SET owner = ?, lease_expires_ms = ?
+      WHERE id = 1 AND (owner IS NULL OR owner = ? OR lease_expires_ms <= ?)`);
+    this.#release = db.prepare('UPDATE signal_stage SET owner = NULL, lease_expires_ms = 0 WHERE id = 1 AND owner = ?');
+    this.#pending = db.prepare(`
+      SELECT r.seq, r.integration, coalesce(i.tenant_id, '') AS tenant_id, r.check_id, r.id, r.version, r.time, r.raw
+      FROM records r LEFT JOIN integrations i ON i.name = r.integration
+      WHERE r.seq > (SELECT done_seq FROM signal_stage WHERE id = 1)
+      ORDER BY r.seq LIMIT ?`);
+    this.#countPending = db.prepare('SELECT count(*) AS n FROM records WHERE seq > (SELECT done_seq FROM signal_stage WHERE id = 1)');
+    this.#holder = db.prepare('SELECT owner, lease_expires_ms, done_seq FROM signal_stage WHERE id = 1');
+    this.#advance = db.prepare('UPDATE signal_stage SET done_seq = ? WHERE id = 1');
+    this.#saveState = db.prepare('UPDATE signal_stage SET detection_state = ? WHERE id = 1');
+    this.#state = db.prepare('SELECT detection_state FROM signal_stage WHERE id = 1');
+  }
+
+  /** Inside a write transaction (BEGIN IMMEDIATE), so two processes cannot both see the lease free. */
+  claim(owner: string, ttlMs: number, nowMs: number): boolean {
+    return Number(this.#claim.run(owner, nowMs + ttlMs, owner, nowMs).changes) > 0;
+  }
+
+  release(owner: string): void {
+    this.#release.run(owner);
+  }
+
+  pending(limit: number): PendingRecord[] {
+    const rows = this.#pending.all(limit) as unknown as PendingRow[];
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      integration: r.integration,
+      tenantId: r.tenant_id,
+      check: r.check_id as CheckId,
+      id: r.id,
+      version: r.version,
+      time: r.time,
+      raw: r.raw,
+    }));
+  }
+
+  countPending(): number {
+    return Number((this.#countPending.get() as { n: number }).n);
+  }
+
+  /** Inside the caller's write transaction; throws ERR_LEASE_LOST (the caller rolls back) when fenced off. */
+  complete(
+    owner: string,
+    records: readonly PendingRecord[],
+    output: SignalBatchOutput,
+    nowMs: number,
+    writer: SqliteSignalWriter,
+    alerts: SqliteAlerts,
+  ): void {
+    const holder = this.#holder.get() as { owner: string | null; lease_expires_ms: number; done_seq: number };
+    if (holder.owner !== owner || Number(holder.lease_expires_ms) <= nowMs) {
+      throw new AzsecError('ERR_LEASE_LOST', 'The signal stage lease was lost (expired or taken over); the batch was not stored.', {});
+    }
+    if (records.length === 0) return;
+    const first = records[0] as PendingRecord;
+    // Another stage instance already moved past this batch (possible only after a lease takeover): storing it again
+    // would be harmless for signals but would run the rules twice.
+    if (first.seq <= Number(holder.done_seq)) {
+      throw new AzsecError('ERR_LEASE_LOST', 'The signal stage batch was already processed by another process; it was not stored again.', {});
+    }
+    const times = new Map<string, string>();
+    for (const r of records) times.set(`${r.integration}\u0000${r.check}\u0000${r.id}\u0000${r.version}`, r.time);
+    for (const s of output.signals) {
+      const recordTime = times.get(`${s.integration}\u0000${s.check}\u0000${s.recordId}\u0000${s.version}`) ?? s.time;
+      writer.insert({ integration: s.integration, check: s.check, recordId: s.recordId, version: s.version, recordTime }, s);
+    }
+    const now = new Date(nowMs).toISOString();
+    for (const a of output.alerts) alerts.upsert(a, now);
+    if (output.detectionState !== undefined) this.#saveState.run(JSON.stringify(output.detectionState));
+    this.#advance.run((records.at(-1) as PendingRecord).seq);
+  }
+
+  detectionState(): JsonValue | null {
+    const row = this.#state.get() as { detection_state: string | null } | undefined;
+    return row?.detection_state == null ? null : (JSON.parse(row.detection_state) as JsonValue);
+  }
+}
