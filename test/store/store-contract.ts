@@ -6,6 +6,7 @@ import type { Clock } from '../../src/core/clock.ts';
 import { isAzsecError } from '../../src/core/errors.ts';
 import type { CheckState, Integration, NewRecord, Store, StoredRecord } from '../../src/store/store.ts';
 import { signalContract } from './signal-contract.ts';
+import { stageContract } from './stage-contract.ts';
 
 export interface StoreHarness {
   store: Store;
@@ -462,6 +463,10 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
 
     describe('signals', () => {
       signalContract(() => store);
+    });
+
+    describe('signal stage, alerts and settings', () => {
+      stageContract(() => store);
     });
 
     it('migrates again without losing anything', async () => {
