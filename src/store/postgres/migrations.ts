@@ -171,6 +171,41 @@ const SIGNAL_STAGE_SQL = `
     FROM alerts;
 `;
 
+// Migration 6 gives indicator lookups their own narrow B-tree (see src/store/postgres/write-signals.ts): as weight-A
+// lexemes of the search vector, GIN could not filter by weight, so every candidate was rechecked from the large,
+// TOASTed vector, and all matches were sorted by time before the first page (seconds for a common value). A row of
+// signal_keys is one untyped indicator key of one signal ("v" + the encoded value, indicator-keys.ts) with the
+// signal's time and the type codes it appears under; (key, time_us, sid) yields a value's signals newest first, so a
+// page is an index range that stops after 50 rows. A statement trigger drops the keys of deleted signals (reindex,
+// purge), found by sid through signal_keys_by_signal (appended in sid order, cheap to maintain).
+// Existing signals get their rows from the typed keys of their search vector: key lexemes are the ones without
+// positions (words always have one), "i" + 6 hex digits of the type code + the encoded value. The keys stay in those
+// old vectors (rewriting every row would double the table for no gain); new vectors hold words only.
+const SIGNAL_KEYS_SQL = `
+  CREATE TABLE signal_keys (
+    key text NOT NULL,
+    time_us bigint NOT NULL,
+    sid bigint NOT NULL,
+    types text[] NOT NULL
+  );
+  INSERT INTO signal_keys (key, time_us, sid, types)
+    SELECT 'v' || substr(k.lexeme, 8), s.time_us, s.sid, array_agg(DISTINCT substr(k.lexeme, 2, 6))
+    FROM signals s
+    CROSS JOIN LATERAL unnest(s.search) k
+    WHERE k.positions IS NULL AND k.lexeme ~ '^i[0-9a-f]{6}[xh]'
+    GROUP BY s.sid, s.time_us, 'v' || substr(k.lexeme, 8);
+  CREATE INDEX signal_keys_by_key ON signal_keys (key, time_us, sid);
+  CREATE INDEX signal_keys_by_signal ON signal_keys (sid);
+  CREATE FUNCTION azsec_drop_signal_keys() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    DELETE FROM signal_keys k USING gone g WHERE k.sid = g.sid;
+    RETURN NULL;
+  END;
+  $$;
+  CREATE TRIGGER signals_drop_keys AFTER DELETE ON signals REFERENCING OLD TABLE AS gone
+    FOR EACH STATEMENT EXECUTE FUNCTION azsec_drop_signal_keys();
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -285,6 +320,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'signal stage, alerts and settings',
     sql: SIGNAL_STAGE_SQL,
+  },
+  {
+    version: 6,
+    name: 'indicator keys in their own B-tree',
+    sql: SIGNAL_KEYS_SQL,
   },
 ];
 

@@ -1,22 +1,24 @@
 // Reads signals on PostgreSQL: getSignal, countSignals and searchSignals. Results are ordered by (time_us, sid)
 // descending and paged by keyset on that pair (never OFFSET):
-// - an indicator (its keys, weight A) and text (words, weight D) are one `search @@ tsquery`. The newest
-//   RECENT_WINDOW signals are probed first in time order (common values fill the page there); only when they do not,
-//   the GIN index answers (rare values: few matches to sort). The planner alone sorted every match of a common value;
+// - an indicator walks its key's range of signal_keys_by_key backwards (key, time_us, sid): newest first, stopping
+//   after one page, whether the value is common or rare (migration 6);
+// - text alone (words, a `search @@ tsquery` on the GIN index): the newest RECENT_WINDOW signals are probed first in
+//   time order (common words fill the page there); only when they do not, the GIN index answers (rare words: few
+//   matches to sort). The planner alone sorted every match of a common word;
 // - filters alone walk signals_by_time backwards.
-// The tsquery is built from indicator keys and azsec's own word tokens (search-text.ts), each quoted, so user text
-// never reaches PostgreSQL's query syntax.
+// The tsquery is built from azsec's own word tokens (search-text.ts), each quoted, so user text never reaches
+// PostgreSQL's query syntax; an indicator is looked up by its key (indicator-keys.ts), a bound parameter.
 import type { Pool } from 'pg';
 import type { CheckId } from '../../core/check-ids.ts';
 import { AzsecError } from '../../core/errors.ts';
 import type { Indicators, Severity, Signal, SignalKind } from '../../signals/signal.ts';
-import { holdsIndicator, isExactKey, searchKeys } from '../indicator-keys.ts';
+import { anyTypeKey, holdsIndicator, isExactKey } from '../indicator-keys.ts';
 import { searchPhrases } from '../search-text.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
 import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
 import { isoToMicros } from './iso-micros.ts';
 import { runQuery } from './pg-pool.ts';
-import { pgText } from './write-signals.ts';
+import { pgText, typeCode } from './write-signals.ts';
 
 /** How many of the newest signals a search probes in time order before it asks the GIN index. */
 const RECENT_WINDOW = 10_000;
@@ -61,24 +63,23 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
     return `$${values.length}`;
   };
   const where: string[] = [];
-  // Indicator keys (weight A) and words (weight D) are one tsquery on one GIN index; the planner walks signals_by_time
-  // instead when the keys or words are common enough for the newest page to come quickly.
-  const terms: string[] = [];
+  // With an indicator the walk is signal_keys' range of its key (time and sid come from there, so the order is the
+  // index's); other filters look the signal up by sid.
+  const keyed = query.indicator !== undefined;
+  const t = keyed ? 'k.time_us' : 's.time_us';
+  const k = keyed ? 'k.sid' : 's.sid';
+  const keyWhere: string[] = [];
   if (query.indicator !== undefined) {
-    // Keys are exact lexemes: cast, never parsed.
-    terms.push(`${param(searchKeys(query.indicator, query.indicatorType, true).map((k) => `'${k}':A`).join(' | '))}::tsquery`);
+    keyWhere.push(`k.key = ${param(anyTypeKey(query.indicator))}`);
+    if (query.indicatorType !== undefined) keyWhere.push(`${param(typeCode(query.indicatorType))} = ANY (k.types)`);
   }
-  if (phrases.length > 0) terms.push(`to_tsquery('simple', ${param(wordsQuery(phrases))})`);
-  if (terms.length > 0) where.push(`s.search @@ (${terms.join(' && ')})`);
-  const t = 's.time_us';
-  const k = 's.sid';
-  if (query.cursor !== undefined) {
-    const cursor = decodeCursor(query.cursor, ['t', 's']);
-    where.push(`(${t}, ${k}) < (${param(cursor.t.toString())}::bigint, ${param(cursor.s.toString())}::bigint)`);
-  }
+  if (phrases.length > 0) where.push(`s.search @@ to_tsquery('simple', ${param(wordsQuery(phrases))})`);
   // Time bounds go into `bounds` (they also limit the recent-window probe below), the other filters into `where`.
   const bounds: string[] = [];
-  if (query.cursor !== undefined) bounds.push(where.pop() as string);
+  if (query.cursor !== undefined) {
+    const cursor = decodeCursor(query.cursor, ['t', 's']);
+    bounds.push(`(${t}, ${k}) < (${param(cursor.t.toString())}::bigint, ${param(cursor.s.toString())}::bigint)`);
+  }
   if (query.since !== undefined) bounds.push(`${t} >= ${param(micros('since', query.since))}`);
   if (query.until !== undefined) bounds.push(`${t} < ${param(micros('until', query.until))}`);
   if (query.integration !== undefined) where.push(`s.integration = ${param(query.integration)}`);
@@ -88,26 +89,28 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   const limit = param(query.limit + 1);
 
   // Title and indicators come from the signal JSON, exact even where the title column had NUL replaced.
-  const columns = `${t} AS time_us, ${k} AS sid, s.integration, s.check_id, s.record_id, s.version, s.time, s.severity, s.kind, s.signal`;
-  const all = [...bounds, ...where];
-  // The sort handles keys only; the wide columns (the signal JSON, often TOASTed) are read for the page alone.
+  const columns = 's.time_us, s.sid, s.integration, s.check_id, s.record_id, s.version, s.time, s.severity, s.kind, s.signal';
+  const all = [...keyWhere, ...bounds, ...where];
+  // Which signals, by keys only; the wide columns (the signal JSON, often TOASTed) are read for the page alone. An
+  // indicator search without other filters never touches signals until then.
+  const from = !keyed ? 'signals s' : where.length > 0 ? 'signal_keys k JOIN signals s ON s.sid = k.sid' : 'signal_keys k';
   const full = `
     SELECT ${columns}
     FROM signals s
     JOIN (
-      SELECT s.sid FROM signals s
+      SELECT ${k} AS sid FROM ${from}
       ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''}
       ORDER BY ${t} DESC, ${k} DESC
       LIMIT ${limit}
     ) hit ON hit.sid = s.sid
-    ORDER BY ${t} DESC, ${k} DESC`;
+    ORDER BY s.time_us DESC, s.sid DESC`;
   let rows: HitRow[];
-  if (terms.length === 0) {
+  if (keyed || phrases.length === 0) {
     rows = await runQuery<HitRow>(pool, 'searchSignals', full, values);
   } else {
-    // A common indicator or word matches many signals: the GIN index then yields them all and PostgreSQL sorts them
-    // (seconds at millions of signals), while the newest page lies among the most recent rows. So first probe the
-    // newest RECENT_WINDOW signals in time order; only when they do not fill the page, ask the GIN index.
+    // A common word matches many signals: the GIN index then yields them all and PostgreSQL sorts them (seconds at
+    // millions of signals), while the newest page lies among the most recent rows. So first probe the newest
+    // RECENT_WINDOW signals in time order; only when they do not fill the page, ask the GIN index.
     const recent = `
       SELECT ${columns}
       FROM signals s
@@ -122,7 +125,7 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
         ORDER BY ${t} DESC, ${k} DESC
         LIMIT ${limit}
       ) hit ON hit.sid = s.sid
-      ORDER BY ${t} DESC, ${k} DESC`;
+      ORDER BY s.time_us DESC, s.sid DESC`;
     rows = await runQuery<HitRow>(pool, 'searchSignals', recent, values);
     if (rows.length <= query.limit) rows = await runQuery<HitRow>(pool, 'searchSignals', full, values);
   }
