@@ -5,8 +5,10 @@
 // per-key state (version number and version times). Record content is rendered from (tenant seed, key, time,
 // state) on demand, so memory grows with the number of records by ~12 bytes each, not by object size.
 import type { SimEndpoint } from '../types.ts';
+import { SCENARIO_SPAN_MS, attackScenarios, canStage } from './attack-scenarios.ts';
+import type { AttackScenarios, ScenarioAudit, ScenarioRiskDetection, ScenarioRiskyUser, ScenarioSignIn } from './attack-scenarios.ts';
 import type { DatasetOptions, EndpointData, GraphObject, TenantDataset, UserChange } from './dataset.ts';
-import { DAY_MS, MINUTE_MS, utcDayStart } from './graph-time.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, utcDayStart } from './graph-time.ts';
 import { initialTimes } from './initial-times.ts';
 import { hashParts, rngFor } from './random.ts';
 import type { Rng } from './random.ts';
@@ -31,6 +33,9 @@ const DEFAULT_VOLUME: Record<Exclude<SimEndpoint, 'security.secureScores'>, numb
   'identityProtection.riskyUsers': 8,
   users: 60,
 };
+
+/** An endpoint holds the attack stories' records only when they are at most this share of its backfill. */
+const MAX_SCENARIO_SHARE = 0.25;
 
 /** Secure Score keeps 90 days. */
 const MAX_SCORE_DAYS = 90;
@@ -92,6 +97,17 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
   // People work in their own time zone: shift the weekly activity curve by the tenant's home longitude.
   const utcOffset = Math.round(ctx.userBasics(0).home.longitude / 15);
 
+  // The attack stories (attack-scenarios.ts) need a day of history and enough people; each endpoint then stages
+  // its part when its backfill is large enough to hide it among ordinary records.
+  const scenarios: AttackScenarios =
+    opts.historyMs >= SCENARIO_SPAN_MS + HOUR_MS && canStage(ctx) ? attackScenarios(ctx, to) : { signIns: [], audits: [], riskDetections: [], riskyUsers: [], throwaway: { key: -1, createdAt: 0 } };
+  const staged = <T>(entries: readonly T[], n: number): readonly T[] => (entries.length <= n * MAX_SCENARIO_SHARE ? entries : []);
+  /** Record key → the story's entry it renders, per endpoint. */
+  const scenarioSignIns = new Map<number, ScenarioSignIn>();
+  const scenarioAudits = new Map<number, ScenarioAudit>();
+  const scenarioRiskDetections = new Map<number, ScenarioRiskDetection>();
+  const scenarioRiskyUsers = new Map<number, ScenarioRiskyUser>();
+
   /** Alert key → incident key (-1: none). */
   const incidentOfAlert = new Map<number, number>();
   const incidentOf = (alertKey: number): number => incidentOfAlert.get(alertKey) ?? -1;
@@ -127,17 +143,17 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
   const renderRecord = (endpoint: SimEndpoint, key: number, t: number, state: RecordState | undefined): GraphObject => {
     switch (endpoint) {
       case 'auditLogs.signIns':
-        return renderSignIn(ctx, key, t);
+        return renderSignIn(ctx, key, t, scenarioSignIns.get(key));
       case 'auditLogs.directoryAudits':
-        return renderDirectoryAudit(ctx, key, t);
+        return renderDirectoryAudit(ctx, key, t, scenarioAudits.get(key));
       case 'security.incidents':
         return renderIncident(ctx, key, t, state);
       case 'security.alerts_v2':
         return renderAlert(ctx, key, t, state, incidentOf(key));
       case 'identityProtection.riskDetections':
-        return renderRiskDetection(ctx, key, t, state);
+        return renderRiskDetection(ctx, key, t, state, scenarioRiskDetections.get(key));
       case 'identityProtection.riskyUsers':
-        return renderRiskyUser(ctx, key, t, state, deletedUsers.has(riskyUserToUserKey(ctx, key)));
+        return renderRiskyUser(ctx, key, t, state, deletedUsers.has(riskyUserToUserKey(ctx, key)), scenarioRiskyUsers.get(key));
       case 'security.secureScores':
         return renderSecureScore(ctx, key, t, state);
       case 'users':
@@ -149,13 +165,68 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
   const spread = (endpoint: SimEndpoint, n: number): Store =>
     makeStore(endpoint, initialTimes(n, from, to, hashParts(ctx.seed, 'times', endpoint), utcOffset), sequentialKeys(n));
 
+  /**
+   * A backfill whose records `stage` (key → time) take the story's times instead of their spread ones. The spread
+   * times are ascending and the staged ones are few, so the two merge in one pass and the index needs no sort.
+   */
+  const spreadStaging = (endpoint: SimEndpoint, n: number, stage: ReadonlyMap<number, number>): Store => {
+    const spreadTimes = initialTimes(n, from, to, hashParts(ctx.seed, 'times', endpoint), utcOffset);
+    const staged = [...stage].filter(([k]) => k < n).sort((a, b) => a[1] - b[1]);
+    const times = new Float64Array(n);
+    const keys = new Uint32Array(n);
+    let out = 0;
+    let s = 0;
+    const put = (key: number, t: number): void => {
+      keys[out] = key;
+      times[out] = t;
+      out++;
+    };
+    for (let k = 0; k < n; k++) {
+      if (stage.has(k)) continue;
+      const t = spreadTimes[k]!;
+      for (; s < staged.length && staged[s]![1] <= t; s++) put(staged[s]![0], staged[s]![1]);
+      put(k, t);
+    }
+    for (; s < staged.length; s++) put(staged[s]![0], staged[s]![1]);
+    return makeStore(endpoint, times, keys);
+  };
+  /** Gives a story's entries the last keys of an endpoint's backfill of n records; returns key → time. */
+  const stageLast = <T extends { at: number }>(entries: readonly T[], n: number, byKey: Map<number, T>): Map<number, number> => {
+    const stage = new Map<number, number>();
+    staged(entries, n).forEach((e, i) => {
+      const key = n - entries.length + i;
+      byKey.set(key, e);
+      stage.set(key, e.at);
+    });
+    return stage;
+  };
+
   // --- Backfill -------------------------------------------------------------------------------------------------
   spread('users', userCount);
-  spread('auditLogs.signIns', volume('auditLogs.signIns'));
-  spread('auditLogs.directoryAudits', volume('auditLogs.directoryAudits'));
+  {
+    const n = volume('auditLogs.signIns');
+    spreadStaging('auditLogs.signIns', n, stageLast(scenarios.signIns, n, scenarioSignIns));
+  }
+  {
+    const n = volume('auditLogs.directoryAudits');
+    spreadStaging('auditLogs.directoryAudits', n, stageLast(scenarios.audits, n, scenarioAudits));
+  }
   const incidents = spread('security.incidents', volume('security.incidents'));
-  spread('identityProtection.riskDetections', volume('identityProtection.riskDetections'));
-  spread('identityProtection.riskyUsers', Math.min(volume('identityProtection.riskyUsers'), ctx.populationSize));
+  {
+    const n = volume('identityProtection.riskDetections');
+    spreadStaging('identityProtection.riskDetections', n, stageLast(scenarios.riskDetections, n, scenarioRiskDetections));
+  }
+  {
+    // A risky user's key decides who it is: the story names its key.
+    const n = Math.min(volume('identityProtection.riskyUsers'), ctx.populationSize);
+    const stage = new Map<number, number>();
+    for (const e of scenarios.riskyUsers) {
+      if (e.key >= n) continue;
+      scenarioRiskyUsers.set(e.key, e);
+      stage.set(e.key, e.at);
+    }
+    spreadStaging('identityProtection.riskyUsers', n, stage);
+  }
 
   {
     // Alerts: every incident gets one first (created just before it, as correlation works), the rest join
@@ -203,6 +274,16 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
   for (let k = 0; k < userCount; k++) {
     userSeq.set(k, ++latestSeq);
     userKeyById.set(userId(ctx, k), k);
+  }
+  if (scenarioAudits.size > 0) {
+    // The stories' throwaway account was created and deleted before the tenant was first read: /users and the
+    // delta never list it (Graph's first delta round omits deleted users), but it resolves by id like any deleted
+    // user, so the audits that name it stay consistent. Live users take the keys after it.
+    const { key, createdAt } = scenarios.throwaway;
+    users.nextKey = Math.max(users.nextKey, key + 1);
+    users.timeOfKey.set(key, createdAt);
+    deletedUsers.add(key);
+    userKeyById.set(userId(ctx, key), key);
   }
 
   // --- Mutations ----------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // The activities are the ones a security team watches: role assignments, app credentials and consent, Conditional
 // Access changes, user lifecycle, group membership, password resets. Initiators are the tenant's admins (users
 // endpoint) or first-party/tenant apps. The id is opaque, like Entra's ("Directory_<correlationId>_<code>_<n>").
+import type { ScenarioAudit } from './attack-scenarios.ts';
 import { graphTime } from './graph-time.ts';
 import { Rng, guidFor, hashParts, mix } from './random.ts';
 import type { GraphObject } from './dataset.ts';
@@ -81,13 +82,14 @@ interface Target {
 const q = (v: string): string => JSON.stringify(v);
 const arr = (...v: string[]): string => JSON.stringify(v);
 
-export function renderDirectoryAudit(ctx: TenantContext, key: number, timeMs: number): GraphObject {
+/** `scenario`: an attack story's audit (attack-scenarios.ts) instead of a random one; it succeeded, done by a user. */
+export function renderDirectoryAudit(ctx: TenantContext, key: number, timeMs: number, scenario?: ScenarioAudit): GraphObject {
   const r = new Rng(mix(ctx.seed ^ SALT, key));
-  const activity = r.weighted(ACTIVITIES);
-  const admin = ctx.userBasics(r.pick(ctx.adminKeys));
-  const subject = ctx.userBasics(r.int(0, ctx.populationSize));
-  const byApp = (activity === 'Update user' && r.chance(0.4)) || (activity === 'Add member to role' && r.chance(0.3));
-  const failed = r.chance(0.04);
+  const activity: Activity = scenario?.activity ?? r.weighted(ACTIVITIES);
+  const admin = ctx.userBasics(scenario?.initiatorKey ?? r.pick(ctx.adminKeys));
+  const subject = scenario !== undefined && 'subject' in scenario ? scenario.subject : ctx.userBasics(r.int(0, ctx.populationSize));
+  const byApp = scenario === undefined && ((activity === 'Update user' && r.chance(0.4)) || (activity === 'Add member to role' && r.chance(0.3)));
+  const failed = scenario === undefined && r.chance(0.04);
   const userTarget = (props: Target['modifiedProperties']): Target => ({
     id: subject.id,
     displayName: null,
@@ -105,7 +107,7 @@ export function renderDirectoryAudit(ctx: TenantContext, key: number, timeMs: nu
 
   switch (activity) {
     case 'Add member to role': {
-      const role = r.weighted(ADMIN_ROLES.map((name, i) => [name, i < 3 ? 3 : 2] as const));
+      const role = scenario !== undefined && 'role' in scenario ? scenario.role : r.weighted(ADMIN_ROLES.map((name, i) => [name, i < 3 ? 3 : 2] as const));
       category = 'RoleManagement';
       operationType = 'Assign';
       const roleId = guidFor(ctx.seed, 'role', role);
@@ -122,11 +124,11 @@ export function renderDirectoryAudit(ctx: TenantContext, key: number, timeMs: nu
     }
     case 'Add service principal credentials':
     case 'Update application – Certificates and secrets management': {
-      const appName = r.pick(BUSINESS_APPS);
+      const appName = scenario !== undefined && 'appName' in scenario ? scenario.appName : r.pick(BUSINESS_APPS);
       category = 'ApplicationManagement';
       const isSp = activity === 'Add service principal credentials';
       const keyId = r.guid();
-      const keyType = r.chance(0.6) ? 'Password' : 'AsymmetricX509Cert';
+      const keyType = scenario !== undefined && 'keyType' in scenario ? scenario.keyType : r.chance(0.6) ? 'Password' : 'AsymmetricX509Cert';
       const keyDescription = `[KeyIdentifier=${keyId},KeyType=${keyType},KeyUsage=Verify,DisplayName=${keyType === 'Password' ? 'client-secret' : `CN=${appName}`}]`;
       targets = [
         {
@@ -146,15 +148,16 @@ export function renderDirectoryAudit(ctx: TenantContext, key: number, timeMs: nu
     case 'Add conditional access policy':
     case 'Update conditional access policy':
     case 'Delete conditional access policy': {
-      const name = r.chance(0.7) ? r.pick(CA_POLICY_NAMES) : `Pilot - ${r.pick(CA_POLICY_NAMES)}`;
+      const ca = scenario !== undefined && 'policyName' in scenario ? scenario : undefined;
+      const name = ca?.policyName ?? (r.chance(0.7) ? r.pick(CA_POLICY_NAMES) : `Pilot - ${r.pick(CA_POLICY_NAMES)}`);
       category = 'Policy';
       loggedByService = 'Conditional Access';
       operationType = activity.startsWith('Add') ? 'Add' : activity.startsWith('Delete') ? 'Delete' : 'Update';
       const policyId = guidFor(ctx.seed, 'caPolicyAudit', name);
       const policy = (state: string): string =>
         JSON.stringify({ id: policyId, displayName: name, state, conditions: { users: { includeUsers: ['All'] } } });
-      const oldState = r.pick(['enabled', 'enabledForReportingButNotEnforced', 'disabled']);
-      const newState = r.pick(['enabled', 'enabledForReportingButNotEnforced', 'disabled']);
+      const oldState = ca?.oldState ?? r.pick(['enabled', 'enabledForReportingButNotEnforced', 'disabled']);
+      const newState = ca?.newState ?? r.pick(['enabled', 'enabledForReportingButNotEnforced', 'disabled']);
       targets = [
         {
           id: policyId,
@@ -266,7 +269,7 @@ export function renderDirectoryAudit(ctx: TenantContext, key: number, timeMs: nu
         id: initiator.id,
         displayName: null,
         userPrincipalName: initiator.userPrincipalName,
-        ipAddress: r.chance(0.9) ? initiator.homeIp : '',
+        ipAddress: scenario !== undefined || r.chance(0.9) ? initiator.homeIp : '',
         userType: null,
         homeTenantId: null,
         homeTenantName: null,

@@ -2,6 +2,7 @@
 // The sort/cursor time is lastUpdatedDateTime, which moves when the detection's state changes (remediated, dismissed,
 // confirmed); activityDateTime and detectedDateTime stay. Offline detections (leaked credentials, threat intelligence)
 // are detected hours after the activity, as Entra documents (up to 48 h). additionalInfo is a JSON-encoded string.
+import type { ScenarioRiskDetection } from './attack-scenarios.ts';
 import { graphTime, HOUR_MS, MINUTE_MS } from './graph-time.ts';
 import { guidFor, hashParts, rngFor } from './random.ts';
 import type { Rng } from './random.ts';
@@ -40,16 +41,19 @@ export function riskDetectionId(ctx: TenantContext, key: number): string {
   return (guidFor(ctx.seed, 'riskDetection', key) + guidFor(ctx.seed, 'riskDetection2', key)).replace(/-/g, '');
 }
 
-export function renderRiskDetection(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined): GraphObject {
+/** `scenario`: an attack story's detection (attack-scenarios.ts) as first created; later versions still apply. */
+export function renderRiskDetection(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined, scenario?: ScenarioRiskDetection): GraphObject {
   const r = rngFor(ctx.seed, 'riskDetection', key);
-  const eventType = r.weighted(EVENT_TYPES);
+  const eventType = scenario?.eventType ?? r.weighted(EVENT_TYPES);
   const offline = OFFLINE.has(eventType);
   const baseMs = state?.baseMs ?? timeMs;
 
   let riskState = 'atRisk';
   let riskDetail = 'none';
   let detectedMs = baseMs;
-  if (!state?.live) {
+  if (scenario !== undefined) {
+    ({ riskState, riskDetail, detectedMs } = scenario);
+  } else if (!state?.live) {
     // Backfilled detections: some were already closed; their lastUpdatedDateTime (the stored time) is the closing.
     const outcome = r.chance(0.45) ? r.weighted(OUTCOMES) : null;
     if (outcome) {
@@ -63,13 +67,13 @@ export function renderRiskDetection(ctx: TenantContext, key: number, timeMs: num
     else if (u.chance(0.5)) [riskState, riskDetail] = ['atRisk', 'none'];
     else [riskState, riskDetail] = u.weighted(OUTCOMES);
   }
-  const activityMs = offline ? detectedMs - r.int(1, 48) * HOUR_MS : detectedMs - r.int(1, 10) * MINUTE_MS;
+  const activityMs = scenario !== undefined ? scenario.activityMs : offline ? detectedMs - r.int(1, 48) * HOUR_MS : detectedMs - r.int(1, 10) * MINUTE_MS;
 
-  const user = ctx.userBasics(pickUser(ctx, r));
-  const place = eventType === 'unlikelyTravel' ? r.pick(TRAVEL_PLACES) : r.pick(HOSTILE_PLACES);
-  const ip = ipv4(r, r.int(1, 3));
+  const user = ctx.userBasics(scenario?.userKey ?? pickUser(ctx, r));
+  const place = scenario?.signIn?.place ?? (eventType === 'unlikelyTravel' ? r.pick(TRAVEL_PLACES) : r.pick(HOSTILE_PLACES));
+  const ip = scenario?.signIn?.ip ?? ipv4(r, r.int(1, 3));
   const signin = !USER_ACTIVITY.has(eventType);
-  const level = eventType === 'leakedCredentials' || eventType === 'adminConfirmedUserCompromised' ? 'high' : r.weighted([['low', 2], ['medium', 5], ['high', 2]] as const);
+  const level = scenario !== undefined ? scenario.riskLevel : eventType === 'leakedCredentials' || eventType === 'adminConfirmedUserCompromised' ? 'high' : r.weighted([['low', 2], ['medium', 5], ['high', 2]] as const);
   return {
     '@odata.type': '#microsoft.graph.riskDetection',
     id: riskDetectionId(ctx, key),

@@ -1,6 +1,7 @@
 // riskyUsers (identityProtection/riskyUsers): one record per risky user, id = the user's object id.
 // Record key r maps to a distinct user of the population (a stride coprime to its size walks every user once), so
 // risky users are real /users entries. riskLastUpdatedDateTime is the sort time and moves on every state change.
+import type { ScenarioRiskyUser } from './attack-scenarios.ts';
 import { graphTime } from './graph-time.ts';
 import { rngFor } from './random.ts';
 import type { GraphObject } from './dataset.ts';
@@ -37,12 +38,14 @@ const CLOSED: ReadonlyArray<readonly [readonly [string, string, string], number]
 ];
 
 /** `userDeleted`: the user behind the record was deleted from the directory (riskyUser.isDeleted). */
-export function renderRiskyUser(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined, userDeleted = false): GraphObject {
+/** `scenario`: the state an attack story left the user in (attack-scenarios.ts); later versions still apply. */
+export function renderRiskyUser(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined, userDeleted = false, scenario?: ScenarioRiskyUser): GraphObject {
   const r = rngFor(ctx.seed, 'riskyUser', key);
   const user = ctx.userBasics(riskyUserToUserKey(ctx, key));
   const atRiskLevel = (): string => r.weighted([['low', 3], ['medium', 5], ['high', 2]] as const);
   let [riskState, riskLevel, riskDetail] = ['atRisk', atRiskLevel(), 'none'];
-  if (!state?.live && r.chance(0.4)) [riskState, riskLevel, riskDetail] = r.weighted(CLOSED);
+  if (scenario !== undefined) ({ riskState, riskLevel, riskDetail } = scenario);
+  else if (!state?.live && r.chance(0.4)) [riskState, riskLevel, riskDetail] = r.weighted(CLOSED);
   for (let v = 1; v <= (state?.version ?? 0); v++) {
     const u = rngFor(ctx.seed, 'riskyUserVersion', key, v);
     if (riskState === 'atRisk' && u.chance(0.75)) [riskState, riskLevel, riskDetail] = u.weighted(CLOSED);

@@ -4,6 +4,7 @@
 // This is the hot path (a million records rendered on demand), so it draws from one Rng per record and builds
 // the object literal in one go.
 import { graphTime } from './graph-time.ts';
+import type { ScenarioSignIn } from './attack-scenarios.ts';
 import { Rng, guidFor, mix } from './random.ts';
 import type { GraphObject } from './dataset.ts';
 import type { TenantContext, UserBasics } from './tenant-context.ts';
@@ -30,9 +31,11 @@ export function signInId(ctx: TenantContext, key: number): string {
 
 type Kind = 'normal' | 'legacy' | 'spray' | 'risky';
 
-export function renderSignIn(ctx: TenantContext, key: number, timeMs: number): GraphObject {
+/** `scenario`: an attack story's sign-in (attack-scenarios.ts) instead of a random one. */
+export function renderSignIn(ctx: TenantContext, key: number, timeMs: number, scenario?: ScenarioSignIn): GraphObject {
   const r = new Rng(mix(ctx.seed ^ SALT, key));
-  const user = ctx.userBasics(r.int(0, ctx.populationSize));
+  const drawn = r.int(0, ctx.populationSize);
+  const user = ctx.userBasics(scenario?.userKey ?? drawn);
   const roll = r.next();
   const kind: Kind = roll < 0.025 ? 'spray' : roll < 0.05 ? 'legacy' : roll < 0.09 ? 'risky' : 'normal';
 
@@ -46,7 +49,11 @@ export function renderSignIn(ctx: TenantContext, key: number, timeMs: number): G
   let riskLevel = 'none';
   let riskEvents: string[] = [];
 
-  if (kind === 'spray') {
+  if (scenario !== undefined) {
+    ({ client, app, place, ip, failure, mfa } = scenario);
+    riskLevel = scenario.riskLevel;
+    riskEvents = scenario.riskEvents;
+  } else if (kind === 'spray') {
     // Password spray or brute force from abroad against basic-auth endpoints.
     client = r.pick(LEGACY_CLIENTS);
     app = LEGACY_APP;
@@ -115,7 +122,7 @@ export function renderSignIn(ctx: TenantContext, key: number, timeMs: number): G
     blockedBy = -1;
     failure = FAILURES.strongAuthRequired;
   }
-  const managed = kind === 'normal' && client.operatingSystem.startsWith('Windows') && r.chance(0.85);
+  const managed = scenario !== undefined ? scenario.managed : kind === 'normal' && client.operatingSystem.startsWith('Windows') && r.chance(0.85);
   const success = failure === null;
   const policies = appliedPolicies(ctx, r, { blockedBy, mfa, admin: user.isAdmin, success });
   const enforced = policies.some((p) => p.result === 'success' || p.result === 'failure');
