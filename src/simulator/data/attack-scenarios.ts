@@ -71,6 +71,8 @@ export interface AttackScenarios {
   riskyUsers: ScenarioRiskyUser[];
   /** The account created and deleted again: the first user key after the population, never listed by /users. */
   throwaway: { key: number; createdAt: number };
+  /** When Defender XDR opens a new high-severity incident (with its first alert), still untouched by the SOC. */
+  defenderIncidentAt: number;
 }
 
 /** The stories fit in the last day, so a first collection with the default 24 h lookback sees all of them. */
@@ -235,5 +237,8 @@ export function attackScenarios(ctx: TenantContext, to: number): AttackScenarios
     { at: t0 + 3 * HOUR_MS + 10 * MINUTE_MS, activity: 'Delete user', initiatorKey: admin, subject: throwaway },
   ];
 
-  return { signIns, audits, riskDetections, riskyUsers, throwaway: { key: throwaway.key, createdAt: t0 + 10 * MINUTE_MS } };
+  // 7. Defender XDR: a new high-severity incident, opened an hour before the start and not yet triaged.
+  const defenderIncidentAt = end - HOUR_MS;
+
+  return { signIns, audits, riskDetections, riskyUsers, throwaway: { key: throwaway.key, createdAt: t0 + 10 * MINUTE_MS }, defenderIncidentAt };
 }

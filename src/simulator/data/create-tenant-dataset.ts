@@ -100,13 +100,15 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
   // The attack stories (attack-scenarios.ts) need a day of history and enough people; each endpoint then stages
   // its part when its backfill is large enough to hide it among ordinary records.
   const scenarios: AttackScenarios =
-    opts.historyMs >= SCENARIO_SPAN_MS + HOUR_MS && canStage(ctx) ? attackScenarios(ctx, to) : { signIns: [], audits: [], riskDetections: [], riskyUsers: [], throwaway: { key: -1, createdAt: 0 } };
+    opts.historyMs >= SCENARIO_SPAN_MS + HOUR_MS && canStage(ctx) ? attackScenarios(ctx, to) : { signIns: [], audits: [], riskDetections: [], riskyUsers: [], throwaway: { key: -1, createdAt: 0 }, defenderIncidentAt: 0 };
   const staged = <T>(entries: readonly T[], n: number): readonly T[] => (entries.length <= n * MAX_SCENARIO_SHARE ? entries : []);
   /** Record key → the story's entry it renders, per endpoint. */
   const scenarioSignIns = new Map<number, ScenarioSignIn>();
   const scenarioAudits = new Map<number, ScenarioAudit>();
   const scenarioRiskDetections = new Map<number, ScenarioRiskDetection>();
   const scenarioRiskyUsers = new Map<number, ScenarioRiskyUser>();
+  /** The incident key of the stories' Defender incident; its first alert has the same key (-1: none). */
+  let stagedIncident = -1;
 
   /** Alert key → incident key (-1: none). */
   const incidentOfAlert = new Map<number, number>();
@@ -147,9 +149,9 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
       case 'auditLogs.directoryAudits':
         return renderDirectoryAudit(ctx, key, t, scenarioAudits.get(key));
       case 'security.incidents':
-        return renderIncident(ctx, key, t, state);
+        return renderIncident(ctx, key, t, state, key === stagedIncident);
       case 'security.alerts_v2':
-        return renderAlert(ctx, key, t, state, incidentOf(key));
+        return renderAlert(ctx, key, t, state, incidentOf(key), key === stagedIncident && incidentOf(key) === stagedIncident);
       case 'identityProtection.riskDetections':
         return renderRiskDetection(ctx, key, t, state, scenarioRiskDetections.get(key));
       case 'identityProtection.riskyUsers':
@@ -211,7 +213,17 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
     const n = volume('auditLogs.directoryAudits');
     spreadStaging('auditLogs.directoryAudits', n, stageLast(scenarios.audits, n, scenarioAudits));
   }
-  const incidents = spread('security.incidents', volume('security.incidents'));
+  let incidents: Store;
+  {
+    // The newest incident is the stories' one, when it has an alert of its own (alert k joins incident k below).
+    const n = volume('security.incidents');
+    const stage = new Map<number, number>();
+    if (staged([scenarios.defenderIncidentAt], n).length > 0 && scenarios.defenderIncidentAt > 0 && volume('security.alerts_v2') >= n) {
+      stagedIncident = n - 1;
+      stage.set(stagedIncident, scenarios.defenderIncidentAt);
+    }
+    incidents = spreadStaging('security.incidents', n, stage);
+  }
   {
     const n = volume('identityProtection.riskDetections');
     spreadStaging('identityProtection.riskDetections', n, stageLast(scenarios.riskDetections, n, scenarioRiskDetections));

@@ -9,7 +9,7 @@ import type { GraphObject } from './dataset.ts';
 import { incidentId, incidentScenario, incidentUser, incidentWebUrl } from './render-incident.ts';
 import { createCast, renderEvidence } from './render-evidence.ts';
 import type { RecordState, TenantContext } from './tenant-context.ts';
-import { triageAt } from './triage.ts';
+import { asNew, triageAt } from './triage.ts';
 
 /** Which incident an alert belongs to: an incident key, or -1 when the tenant has none. */
 export type IncidentOfAlert = (alertKey: number) => number;
@@ -25,17 +25,18 @@ export function alertId(ctx: TenantContext, key: number, timeMs: number, inciden
   return `${prefix}${dotNetTicks(timeMs, h % 10_000)}_${h | 0}`;
 }
 
-export function renderAlert(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined, incidentKey: number): GraphObject {
+/** `staged`: the first alert of the attack stories' incident: high severity and new when the tenant is first read. */
+export function renderAlert(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined, incidentKey: number, staged = false): GraphObject {
   const r = rngFor(ctx.seed, 'alert', key);
   const tpl = alertTemplate(ctx, key, incidentKey);
   const id = alertId(ctx, key, timeMs, incidentKey);
-  const t = triageAt(ctx, 'alert', key, timeMs, state);
+  const t = triageAt(ctx, 'alert', key, timeMs, staged ? asNew(state, timeMs) : state);
   const user = incidentKey >= 0 && r.chance(0.8) ? incidentUser(ctx, incidentKey) : ctx.userBasics(r.int(0, ctx.populationSize));
   const incId = incidentKey >= 0 ? incidentId(ctx, incidentKey) : null;
   const firstActivity = timeMs - r.int(1, 90) * MINUTE_MS;
   const cast = createCast(ctx, r, user, timeMs);
   const severityShift = r.next();
-  const severity = severityShift < 0.15 ? 'low' : severityShift > 0.9 ? 'high' : tpl.severity;
+  const severity = staged ? 'high' : severityShift < 0.15 ? 'low' : severityShift > 0.9 ? 'high' : tpl.severity;
   return {
     '@odata.type': '#microsoft.graph.security.alert',
     id,

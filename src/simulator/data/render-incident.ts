@@ -6,7 +6,7 @@ import { graphTime } from './graph-time.ts';
 import { hashParts, rngFor } from './random.ts';
 import type { GraphObject } from './dataset.ts';
 import type { RecordState, TenantContext, UserBasics } from './tenant-context.ts';
-import { triageAt } from './triage.ts';
+import { asNew, triageAt } from './triage.ts';
 
 export function incidentId(ctx: TenantContext, key: number): string {
   return String(ctx.incidentIdBase + key);
@@ -26,12 +26,14 @@ export function incidentWebUrl(ctx: TenantContext, id: string): string {
   return `https://security.microsoft.com/incidents/${id}?tid=${ctx.tenantId}`;
 }
 
-export function renderIncident(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined): GraphObject {
+/** `staged`: the attack stories' incident (attack-scenarios.ts): high severity and new when the tenant is first read. */
+export function renderIncident(ctx: TenantContext, key: number, timeMs: number, state: RecordState | undefined, staged = false): GraphObject {
   const r = rngFor(ctx.seed, 'incident', key);
   const id = incidentId(ctx, key);
   const scenario = incidentScenario(ctx, key);
-  const t = triageAt(ctx, 'incident', key, timeMs, state);
-  const severity = r.weighted([['low', 3], ['medium', 4], ['high', 3], ['informational', 1]] as const);
+  const t = triageAt(ctx, 'incident', key, timeMs, staged ? asNew(state, timeMs) : state);
+  const drawn = r.weighted([['low', 3], ['medium', 4], ['high', 3], ['informational', 1]] as const);
+  const severity = staged ? 'high' : drawn;
   const n = r.chance(0.7) ? 'one' : 'multiple';
   const displayName = scenario.incidentName
     .replace('{n} users', n === 'one' ? 'one user' : 'multiple users')

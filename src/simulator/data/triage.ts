@@ -31,6 +31,11 @@ const RESOLVE_NOTES = [
   'Device reimaged.',
 ];
 
+/** The state of a record staged as new (an attack story's incident or alert): no backfilled past of its own. */
+export function asNew(state: RecordState | undefined, createdMs: number): RecordState {
+  return { ...(state ?? { baseMs: createdMs, version: 0, updatedMs: createdMs, versionMs: [] }), live: true };
+}
+
 export function triageAt(
   ctx: TenantContext,
   kind: 'incident' | 'alert',
