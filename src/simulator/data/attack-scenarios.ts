@@ -8,6 +8,7 @@
 // create-tenant-dataset.ts gives the entries the last keys of the backfill, so volumes stay what was asked for.
 import { HOUR_MS, MINUTE_MS } from './graph-time.ts';
 import { hashParts, rngFor } from './random.ts';
+import type { Rng } from './random.ts';
 import { riskyUserToUserKey } from './render-risky-user.ts';
 import type { TenantContext, UserBasics } from './tenant-context.ts';
 import { APPS, BROWSER_CLIENTS, BUSINESS_APPS, CA_POLICY_NAMES, FAILURES, HOSTILE_PLACES, LEGACY_APP, LEGACY_CLIENTS, TRAVEL_PLACES } from './vocabulary.ts';
@@ -96,6 +97,79 @@ function farthest(places: readonly Place[], from: Place): Place {
   return best;
 }
 
+type SignInDraft = Omit<ScenarioSignIn, 'managed' | 'riskLevel' | 'riskEvents'> & Partial<ScenarioSignIn>;
+
+function draft(s: SignInDraft): ScenarioSignIn {
+  return { managed: false, riskLevel: 'none', riskEvents: [], ...s };
+}
+
+// Attackers come from the third documentation range (the first two are the tenant's own offices).
+const attackerIp = (r: Rng): string => `192.0.2.${r.int(1, 255)}`;
+const hostile = (r: Rng): Place => r.pick(HOSTILE_PLACES);
+
+/**
+ * Password spray: one address tries one password against many users over legacy authentication, 40 s apart; the
+ * last user's password was that one (a successful IMAP sign-in, which legacy auth lets through without MFA).
+ */
+function passwordSpray(r: Rng, targets: readonly number[], t0: number): ScenarioSignIn[] {
+  const ip = attackerIp(r);
+  const place = hostile(r);
+  const client = LEGACY_CLIENTS.find((c) => c.clientAppUsed === 'IMAP4')!;
+  return targets.map((k, i) => {
+    const hit = i === targets.length - 1;
+    return draft({ at: t0 + i * 40_000, userKey: k, place, ip, client, app: LEGACY_APP, failure: hit ? null : FAILURES.invalidPassword, mfa: false });
+  });
+}
+
+/** Brute force: twelve wrong passwords within nine minutes from one address, the last two after Smart Lockout. */
+function bruteForce(r: Rng, victim: number, t0: number): ScenarioSignIn[] {
+  const ip = attackerIp(r);
+  const place = hostile(r);
+  const client = LEGACY_CLIENTS.find((c) => c.clientAppUsed === 'Other clients')!;
+  return Array.from({ length: 12 }, (_, i) =>
+    draft({ at: t0 + i * 45_000, userKey: victim, place, ip, client, app: LEGACY_APP, failure: i < 10 ? FAILURES.invalidPassword : FAILURES.locked, mfa: false }),
+  );
+}
+
+/**
+ * MFA fatigue: the attacker holds the password and keeps pushing MFA prompts; each attempt logs "strong
+ * authentication required" and then the denial. The seventh prompt is approved: a risky sign-in that succeeded.
+ */
+function mfaFatigue(r: Rng, victim: number, t0: number): ScenarioSignIn[] {
+  const ip = attackerIp(r);
+  const place = hostile(r);
+  const client = r.pick(BROWSER_CLIENTS);
+  const app = APPS[1]!;
+  const out: ScenarioSignIn[] = [];
+  for (let i = 0; i < 6; i++) {
+    const at = t0 + i * 80_000;
+    out.push(draft({ at, userKey: victim, place, ip, client, app, failure: FAILURES.strongAuthRequired, mfa: true }));
+    out.push(draft({ at: at + 20_000, userKey: victim, place, ip, client, app, failure: FAILURES.mfaFailed, mfa: true }));
+  }
+  out.push(draft({ at: t0 + 9 * MINUTE_MS, userKey: victim, place, ip, client, app, failure: null, mfa: true, riskLevel: 'medium', riskEvents: ['unfamiliarFeatures'] }));
+  return out;
+}
+
+/** How long each live attack lasts: its sign-ins end at the time asked for. */
+const LIVE_ATTACK_MS = 10 * MINUTE_MS;
+
+/**
+ * One attack for the live tenant (a spray, a brute force or MFA fatigue against random non-admin users), its
+ * sign-ins ending at `endMs`; empty when the tenant has too few people.
+ */
+export function liveAttack(ctx: TenantContext, r: Rng, endMs: number): ScenarioSignIn[] {
+  if (!canStage(ctx)) return [];
+  const people = Array.from({ length: ctx.populationSize }, (_, k) => k).filter((k) => !ctx.adminKeys.includes(k));
+  const t0 = endMs - LIVE_ATTACK_MS;
+  const kind = r.weighted([['spray', 2], ['bruteForce', 2], ['mfaFatigue', 1]] as const);
+  if (kind === 'spray') {
+    const targets = r.some(people, SPRAY_TARGETS);
+    return passwordSpray(r, targets, t0);
+  }
+  const victim = r.pick(people);
+  return kind === 'bruteForce' ? bruteForce(r, victim, t0) : mfaFatigue(r, victim, t0);
+}
+
 /** Whether the tenant has the people the stories need; a tiny tenant gets none. */
 export function canStage(ctx: TenantContext): boolean {
   return ctx.populationSize - ctx.adminKeys.length >= USERS_NEEDED;
@@ -125,13 +199,9 @@ export function attackScenarios(ctx: TenantContext, to: number): AttackScenarios
   const user = (k: number): UserBasics => ctx.userBasics(k);
   // A few minutes of per-tenant offset: several simulated tenants do not share attack timestamps.
   const end = to - 20 * MINUTE_MS - (hashParts(ctx.seed, 'scenarioOffset') % (15 * MINUTE_MS));
-  const hostile = (): Place => r.pick(HOSTILE_PLACES);
-  // Attackers come from the third documentation range (the first two are the tenant's own offices).
-  const attackerIp = (): string => `192.0.2.${r.int(1, 255)}`;
-  const browser = (): ClientProfile => r.pick(BROWSER_CLIENTS);
   const signIns: ScenarioSignIn[] = [];
-  const signIn = (s: Omit<ScenarioSignIn, 'managed' | 'riskLevel' | 'riskEvents'> & Partial<ScenarioSignIn>): void => {
-    signIns.push({ managed: false, riskLevel: 'none', riskEvents: [], ...s });
+  const signIn = (s: SignInDraft): void => {
+    signIns.push(draft(s));
   };
 
   // 1. Impossible travel (and a new country): the traveller signs in at the office, then, 25 minutes later, from
@@ -142,49 +212,13 @@ export function attackScenarios(ctx: TenantContext, to: number): AttackScenarios
     const away = farthest([...TRAVEL_PLACES, ...HOSTILE_PLACES], home);
     const laptop = BROWSER_CLIENTS[0]!;
     signIn({ at: t0, userKey: traveller, place: home, ip: user(traveller).homeIp, client: laptop, app: APPS[0]!, failure: null, mfa: true, managed: true });
-    signIn({ at: t0 + 25 * MINUTE_MS, userKey: traveller, place: away, ip: attackerIp(), client: browser(), app: APPS[0]!, failure: null, mfa: true });
+    signIn({ at: t0 + 25 * MINUTE_MS, userKey: traveller, place: away, ip: attackerIp(r), client: r.pick(BROWSER_CLIENTS), app: APPS[0]!, failure: null, mfa: true });
   }
 
-  // 2. Password spray: one address tries one password against many users over legacy authentication, 40 s apart;
-  // the last user's password was that one (a successful IMAP sign-in, which legacy auth lets through without MFA).
-  {
-    const t0 = end - 16 * HOUR_MS;
-    const ip = attackerIp();
-    const place = hostile();
-    const client = LEGACY_CLIENTS.find((c) => c.clientAppUsed === 'IMAP4')!;
-    sprayTargets.forEach((k, i) => {
-      const hit = i === sprayTargets.length - 1;
-      signIn({ at: t0 + i * 40_000, userKey: k, place, ip, client, app: LEGACY_APP, failure: hit ? null : FAILURES.invalidPassword, mfa: false });
-    });
-  }
-
-  // 3. Brute force: twelve wrong passwords for one user within nine minutes from one address, the last two after
-  // Smart Lockout locked the account.
-  {
-    const t0 = end - 10 * HOUR_MS;
-    const ip = attackerIp();
-    const place = hostile();
-    const client = LEGACY_CLIENTS.find((c) => c.clientAppUsed === 'Other clients')!;
-    for (let i = 0; i < 12; i++) {
-      signIn({ at: t0 + i * 45_000, userKey: bruteVictim, place, ip, client, app: LEGACY_APP, failure: i < 10 ? FAILURES.invalidPassword : FAILURES.locked, mfa: false });
-    }
-  }
-
-  // 4. MFA fatigue: the attacker holds the password and keeps pushing MFA prompts; each attempt logs "strong
-  // authentication required" and then the denial. The seventh prompt is approved: a risky sign-in that succeeded.
-  {
-    const t0 = end - 6 * HOUR_MS;
-    const ip = attackerIp();
-    const place = hostile();
-    const client = browser();
-    const app = APPS[1]!;
-    for (let i = 0; i < 6; i++) {
-      const at = t0 + i * 80_000;
-      signIn({ at, userKey: fatigueVictim, place, ip, client, app, failure: FAILURES.strongAuthRequired, mfa: true });
-      signIn({ at: at + 20_000, userKey: fatigueVictim, place, ip, client, app, failure: FAILURES.mfaFailed, mfa: true });
-    }
-    signIn({ at: t0 + 9 * MINUTE_MS, userKey: fatigueVictim, place, ip, client, app, failure: null, mfa: true, riskLevel: 'medium', riskEvents: ['unfamiliarFeatures'] });
-  }
+  // 2-4. A password spray with one hit, a brute force ending in a lockout, MFA fatigue ending in an approval.
+  signIns.push(...passwordSpray(r, sprayTargets, end - 16 * HOUR_MS));
+  signIns.push(...bruteForce(r, bruteVictim, end - 10 * HOUR_MS));
+  signIns.push(...mfaFatigue(r, fatigueVictim, end - 6 * HOUR_MS));
 
   // 5. Identity Protection: the sprayed password shows up as a passwordSpray detection (offline, hours later), the
   // admin confirms the MFA-fatigue victim compromised (a detection and the risky user's state).
