@@ -152,6 +152,21 @@ describe('built-in rules on a default simulated tenant', () => {
     });
   }
 
+  it('keeps attacking a live tenant now and then: new sign-ins raise brute force, spray or MFA fatigue alerts', () => {
+    const t = defaultTenant('live', 'live-attacks', Date.UTC(2026, 4, 4, 8, 0, 0));
+    const signIns = t.dataset.endpoint('auditLogs.signIns');
+    const backfill = signIns.size();
+    // Two simulated days at 2 records a minute, read every 10 minutes as a collector would make it tick.
+    for (let now = t.start; now <= t.start + 2 * DAY; now += 10 * 60_000) t.dataset.tick(now, 2);
+    expect(signIns.size() - backfill).toBeGreaterThan(3000);
+    const live = items(t, 'auditLogs.signIns', t.start + 2 * DAY).filter((it) => Date.parse(it.signal.time) > t.start);
+    const alerts = evaluate(live.sort((a, b) => Date.parse(a.signal.time) - Date.parse(b.signal.time)));
+    const attacks = ['brute-force', 'password-spray', 'mfa-fatigue'].reduce((n, id) => n + groupsOf(alerts, id).size, 0);
+    // About one attack per 6 simulated hours: several in two days, not one per tick.
+    expect(attacks).toBeGreaterThanOrEqual(2);
+    expect(attacks).toBeLessThanOrEqual(20);
+  });
+
   it('stages no stories in a tenant too small to hide them (40 sign-ins, a few audits)', () => {
     const start = Date.UTC(2026, 10, 23, 15, 20, 0);
     const small: Tenant = {

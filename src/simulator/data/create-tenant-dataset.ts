@@ -5,7 +5,7 @@
 // per-key state (version number and version times). Record content is rendered from (tenant seed, key, time,
 // state) on demand, so memory grows with the number of records by ~12 bytes each, not by object size.
 import type { SimEndpoint } from '../types.ts';
-import { SCENARIO_SPAN_MS, attackScenarios, canStage } from './attack-scenarios.ts';
+import { SCENARIO_SPAN_MS, attackScenarios, canStage, liveAttack } from './attack-scenarios.ts';
 import type { AttackScenarios, ScenarioAudit, ScenarioRiskDetection, ScenarioRiskyUser, ScenarioSignIn } from './attack-scenarios.ts';
 import type { DatasetOptions, EndpointData, GraphObject, TenantDataset, UserChange } from './dataset.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, utcDayStart } from './graph-time.ts';
@@ -41,6 +41,8 @@ const MAX_SCENARIO_SHARE = 0.25;
 const MAX_SCORE_DAYS = 90;
 /** A tick never generates more than this, however far the clock jumped. */
 const MAX_RECORDS_PER_TICK = 10_000;
+/** The live tenant suffers a sign-in attack (spray, brute force, MFA fatigue) about once per this simulated time. */
+const LIVE_ATTACK_EVERY_MS = 6 * HOUR_MS;
 /** Share of live sign-ins/audits that arrive late (Entra's ingestion delay), and how late. */
 const LATE_SHARE = 0.1;
 const LATE_MIN_MS = MINUTE_MS;
@@ -465,6 +467,21 @@ export function createTenantDataset(opts: DatasetOptions): TenantDataset {
       carry = 0;
     }
     const r = rngFor(ctx.seed, 'tick', tickCount++);
+    {
+      // Now and then an attack, its sign-ins ending now (the earliest ones may land behind a reader that has already
+      // passed them, as late records do). They take their share of the tick's records, so the rate stays the rate.
+      const ar = rngFor(ctx.seed, 'liveAttack', simNow);
+      const attack = ar.chance(Math.min(1, (simNow - prev) / LIVE_ATTACK_EVERY_MS)) ? liveAttack(ctx, ar, simNow) : [];
+      if (attack.length > 0 && attack.length <= n) {
+        n -= attack.length;
+        const s = store('auditLogs.signIns');
+        for (const entry of attack) {
+          const key = s.nextKey++;
+          scenarioSignIns.set(key, entry);
+          insertNew(s, key, entry.at);
+        }
+      }
+    }
     // Event times spread over the elapsed interval; sorted so on-time records append in order.
     const events: Array<{ kind: LiveEvent; at: number }> = [];
     for (let i = 0; i < n; i++) events.push({ kind: r.weighted(LIVE_MIX), at: prev + 1 + Math.floor(r.next() * (simNow - prev)) });
