@@ -85,7 +85,7 @@ describe('SQLite store', () => {
     }
   });
 
-  it('moves signals stored under migration 2 into the indicator keys of migration 3', async () => {
+  it('moves signals stored under migration 2 into the indicator keys of migration 3 and the record-keyed table of migration 5', async () => {
     const file = await dbPath();
     const db = openDatabase(file);
     const signal = makeSignal({ id: 'old', title: 'Legacy signal', indicators: { ip: ['203.0.113.9'], url: [`https://x.example/${'p'.repeat(300)}`] } });
@@ -107,6 +107,10 @@ describe('SQLite store', () => {
       expect((await store.searchSignals({ text: 'legacy', limit: 5 })).results.map((h) => h.recordId)).toEqual(['old']);
       const view = await store.querySql("SELECT type, value FROM v_indicators WHERE type = 'ip'", { timeoutMs: 10_000, maxRows: 5 });
       expect(view.rows).toEqual([['ip', '203.0.113.9']]);
+      // Migration 5 re-keyed the signal by its record; migration 4 counts records already stored as processed.
+      expect(await store.getSignal('contoso', 'auditLogs.signIns', 'old', 'v1')).toEqual(signal);
+      expect(await store.countSignals({ integration: 'contoso' })).toBe(1);
+      expect(await store.countPendingRecords()).toBe(0);
     } finally {
       await store.close();
     }

@@ -72,7 +72,10 @@ export class SqliteSignalReader {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#getSignal = db.prepare('SELECT signal FROM signals WHERE integration = ? AND check_id = ? AND record_id = ? AND version = ?');
+    // By the records' identity index: signals are keyed by their record's seq.
+    this.#getSignal = db.prepare(
+      'SELECT s.signal FROM records r JOIN signals s ON s.seq = r.seq WHERE r.integration = ? AND r.check_id = ? AND r.id = ? AND r.version = ?',
+    );
   }
 
   get(integration: string, check: CheckId, recordId: string, version: string): Signal | null {
@@ -83,19 +86,22 @@ export class SqliteSignalReader {
   countPlan(filter: RecordFilter): CountPlan {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
+    // Signals have no index on integration or check: those filters go through the records' (integration, check, seq).
+    const byRecord = filter.integration !== undefined || filter.check !== undefined;
     if (filter.integration !== undefined) {
-      where.push('integration = ?');
+      where.push('r.integration = ?');
       params.push(filter.integration);
     }
     if (filter.check !== undefined) {
-      where.push('check_id = ?');
+      where.push('r.check_id = ?');
       params.push(filter.check);
     }
     if (filter.since !== undefined) {
-      where.push('sid >= ?');
+      where.push('s.sid >= ?');
       params.push(timeBound('since', filter.since));
     }
-    return { sql: `SELECT count(*) AS n FROM signals${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
+    const from = byRecord ? 'records r JOIN signals s ON s.seq = r.seq' : 'signals s';
+    return { sql: `SELECT count(*) AS n FROM ${from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
   }
 
   count(plan: CountPlan): number {

@@ -1,6 +1,7 @@
-// Writes signals on SQLite: the signal row and its FTS entry (title, text and indicator keys), always inside a
-// transaction the caller owns (commit, putSignals, removeIntegration). Three prepared statements per signal, run in
-// a plain loop: in-process there are no round trips to save.
+// Writes signals on SQLite: the signal row (keyed by its record's seq, migration 5) and its FTS entry (title, text and
+// indicator keys, under the signal's time key), always inside a transaction the caller owns (commit, the signal
+// stage's completeRecords, putSignals, removeIntegration). A few prepared statements per signal, run in a plain loop:
+// in-process there are no round trips to save.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import type { Signal } from '../../signals/signal.ts';
@@ -10,6 +11,8 @@ import { TimeKeys } from './sqlite-time-key.ts';
 
 /** Where a signal belongs: the record version it was computed from. */
 export interface SignalOwner {
+  /** The record's seq: the signal's row id. */
+  seq: number | bigint;
   integration: string;
   check: CheckId;
   recordId: string;
@@ -23,7 +26,7 @@ export class SqliteSignalWriter {
   readonly #insertSignal: StatementSync;
   readonly #insertText: StatementSync;
   readonly #findSignal: StatementSync;
-  readonly #recordTime: StatementSync;
+  readonly #record: StatementSync;
   readonly #deleteText: StatementSync;
   readonly #deleteSignal: StatementSync;
   readonly #purgeText: StatementSync;
@@ -32,18 +35,20 @@ export class SqliteSignalWriter {
   constructor(db: DatabaseSync) {
     this.#keys = new TimeKeys(db);
     this.#insertSignal = db.prepare(`
-      INSERT INTO signals (sid, time_us, severity_rank, integration, check_id, record_id, version, tenant_id, time, kind,
-                           severity, outcome, title, signal)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (integration, check_id, record_id, version) DO NOTHING`);
+      INSERT INTO signals (seq, sid, time_us, severity_rank, integration, check_id, record_id, version, tenant_id, time,
+                           kind, severity, outcome, title, signal)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (seq) DO NOTHING`);
     this.#insertText = db.prepare('INSERT INTO signals_fts (rowid, title, text, keys) VALUES (?, ?, ?, ?)');
-    this.#findSignal = db.prepare('SELECT sid FROM signals WHERE integration = ? AND check_id = ? AND record_id = ? AND version = ?');
+    this.#findSignal = db.prepare('SELECT sid FROM signals WHERE seq = ?');
     this.#findSignal.setReadBigInts(true);
-    this.#recordTime = db.prepare('SELECT time FROM records WHERE integration = ? AND check_id = ? AND id = ? AND version = ?');
+    this.#record = db.prepare('SELECT seq, time FROM records WHERE integration = ? AND check_id = ? AND id = ? AND version = ?');
+    this.#record.setReadBigInts(true);
     this.#deleteText = db.prepare('DELETE FROM signals_fts WHERE rowid = ?');
-    this.#deleteSignal = db.prepare('DELETE FROM signals WHERE sid = ?');
-    this.#purgeText = db.prepare('DELETE FROM signals_fts WHERE rowid IN (SELECT sid FROM signals WHERE integration = ?)');
-    this.#purgeSignals = db.prepare('DELETE FROM signals WHERE integration = ?');
+    this.#deleteSignal = db.prepare('DELETE FROM signals WHERE seq = ?');
+    // Through the records' (integration, check, seq) index: signals have no index on integration.
+    this.#purgeText = db.prepare('DELETE FROM signals_fts WHERE rowid IN (SELECT s.sid FROM records r JOIN signals s ON s.seq = r.seq WHERE r.integration = ?)');
+    this.#purgeSignals = db.prepare('DELETE FROM signals WHERE seq IN (SELECT seq FROM records WHERE integration = ?)');
   }
 
   /** Stores the signal of a record that was just inserted. */
@@ -51,6 +56,7 @@ export class SqliteSignalWriter {
     const timeUs = signalMicros(signal, owner.recordTime);
     const sid = this.#keys.next(timeUs);
     const inserted = this.#insertSignal.run(
+      owner.seq,
       sid,
       timeUs,
       severityRank(signal.severity),
@@ -76,22 +82,21 @@ export class SqliteSignalWriter {
    * picked another time. Returns false, writing nothing, when no such record is stored.
    */
   replace(signal: Signal): boolean {
-    const owner = [signal.integration, signal.check, signal.recordId, signal.version] as const;
-    const record = this.#recordTime.get(...owner) as { time: string } | undefined;
+    const record = this.#record.get(signal.integration, signal.check, signal.recordId, signal.version) as { seq: bigint; time: string } | undefined;
     if (record === undefined) return false;
-    const existing = this.#findSignal.get(...owner) as { sid: bigint } | undefined;
+    const existing = this.#findSignal.get(record.seq) as { sid: bigint } | undefined;
     if (existing !== undefined) {
       this.#deleteText.run(existing.sid);
-      this.#deleteSignal.run(existing.sid);
+      this.#deleteSignal.run(record.seq);
     }
     this.insert(
-      { integration: signal.integration, check: signal.check, recordId: signal.recordId, version: signal.version, recordTime: record.time },
+      { seq: record.seq, integration: signal.integration, check: signal.check, recordId: signal.recordId, version: signal.version, recordTime: record.time },
       signal,
     );
     return true;
   }
 
-  /** Removes every signal of an integration (removeIntegration with purgeRecords). */
+  /** Removes every signal of an integration (removeIntegration with purgeRecords), before its records go. */
   purge(integration: string): void {
     this.#purgeText.run(integration);
     this.#purgeSignals.run(integration);
