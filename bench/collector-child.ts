@@ -1,6 +1,8 @@
 // One measured run in its own process, so that its peak RSS is its own (the simulator runs in the parent):
-//   mode "collector": the real collector backfills auditLogs.signIns into a fresh SQLite store, with signals;
-//   mode "collector-records-only": the same without normalizing records into signals (to measure that cost);
+//   mode "collector": the real collector backfills auditLogs.signIns into a fresh SQLite store, with the signal stage
+//     (signals and every built-in detection rule) in its worker thread; the clock stops when the stage has caught up;
+//   mode "collector-no-rules": the same with the detection rules off (to measure their cost);
+//   mode "collector-records-only": the same without the signal stage (to measure what signals cost);
 //   mode "ceiling":   the same pages fetched, JSON.parse'd and committed to a fresh SQLite store, no collector logic.
 // Prints one JSON line {records, ms, maxRssMb}.
 import { randomBytes } from 'node:crypto';
@@ -12,11 +14,12 @@ import { quietSqliteExperimentalWarning } from '../src/core/quiet-warnings.ts';
 import { sealSecret } from '../src/config/secrets.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { Collector } from '../src/scheduler/collector.ts';
+import { startSignalStageThread } from '../src/signals/stage/signal-stage-thread.ts';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { NewRecord } from '../src/store/store.ts';
 
 interface ChildInput {
-  mode: 'collector' | 'collector-records-only' | 'ceiling';
+  mode: 'collector' | 'collector-no-rules' | 'collector-records-only' | 'ceiling';
   url: string;
   tenantId: string;
   clientId: string;
@@ -28,6 +31,7 @@ const input = JSON.parse(process.argv[2] ?? '{}') as ChildInput;
 const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-'));
 const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
 let records = 0;
+let signals = 0;
 const start = performance.now();
 
 if (input.mode !== 'ceiling') {
@@ -52,8 +56,17 @@ if (input.mode !== 'ceiling') {
     },
     sealSecret(secretKey, input.clientSecret, 'bench'),
   );
-  const collector = new Collector({ store, secretKey, logger: createLogger({ format: 'json', write: () => undefined }), signals: input.mode === 'collector' });
+  const stage =
+    input.mode === 'collector-records-only'
+      ? undefined
+      : startSignalStageThread({ dataDir: dir, logFormat: 'json', logWrite: () => undefined, detections: input.mode === 'collector' });
+  const collector = new Collector({ store, secretKey, logger: createLogger({ format: 'json', write: () => undefined }), ...(stage ? { onStored: () => stage.wake() } : {}) });
   await collector.pollOnce();
+  if (stage !== undefined) {
+    if (!(await stage.whenIdle())) throw new Error('the signal stage did not run');
+    await stage.stop();
+    signals = await store.countSignals({ integration: 'bench' });
+  }
   records = await store.countRecords({ integration: 'bench' });
 } else {
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: input.clientId, client_secret: input.clientSecret, scope: `${input.url}/.default` });
@@ -72,4 +85,4 @@ if (input.mode !== 'ceiling') {
 const ms = performance.now() - start;
 await store.close();
 await rm(dir, { recursive: true, force: true });
-process.stdout.write(JSON.stringify({ records, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+process.stdout.write(JSON.stringify({ records, signals, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');

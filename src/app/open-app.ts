@@ -16,6 +16,8 @@ import { openStore } from '../store/open-store.ts';
 import { createPostgresLeases } from '../store/postgres/postgres-leases.ts';
 import type { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
+import { SignalStage } from '../signals/stage/signal-stage.ts';
+import { startSignalStageThread } from '../signals/stage/signal-stage-thread.ts';
 
 export interface AppOptions {
   dataDir: string;
@@ -25,6 +27,8 @@ export interface AppOptions {
   logWrite?: (line: string) => void;
   clock?: Clock;
   collector?: Partial<Omit<CollectorOptions, 'store' | 'secretKey' | 'logger'>>;
+  /** Signal stage tuning (tests): lease and idle check. */
+  stage?: { leaseMs?: number; idleCheckMs?: number };
 }
 
 export interface App {
@@ -38,6 +42,11 @@ export interface App {
    * PostgreSQL so that any number of processes share the integrations.
    */
   runCollection(signal: AbortSignal, opts?: { leaseMs?: number }): Promise<void>;
+  /**
+   * Turns every stored record without a signal into its signal and runs the detection rules on it, in this thread
+   * (`azsec poll --once`). False when another process runs the signal stage (it does the work instead).
+   */
+  drainSignals(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -62,6 +71,16 @@ export async function openApp(opts: AppOptions): Promise<App> {
   }
   const logger = createLogger({ format: opts.logFormat, ...(opts.logWrite ? { write: opts.logWrite } : {}) });
   let collector: Collector | undefined;
+  // While collection runs, the signal stage runs in a worker thread and each commit of new records wakes it.
+  const startStage = (): ReturnType<typeof startSignalStageThread> =>
+    startSignalStageThread({
+      dataDir: opts.dataDir,
+      storeUrl: opts.storeUrl,
+      logFormat: opts.logFormat,
+      ...opts.stage,
+      ...(opts.logWrite ? { logWrite: opts.logWrite } : {}),
+      onFailure: (code, message) => logger.child({ component: 'azure-security' }).error({ code, reason: message }, 'signal stage stopped; records are kept and get their signals when it runs again'),
+    });
   return {
     store,
     secretKey,
@@ -69,18 +88,27 @@ export async function openApp(opts: AppOptions): Promise<App> {
     clock,
     collector: () => (collector ??= new Collector({ store, secretKey, logger, clock, ...opts.collector })),
     async runCollection(signal, runOpts = {}) {
-      if (!('pool' in store)) {
-        await (collector ??= new Collector({ store, secretKey, logger, clock, ...opts.collector })).run(signal);
-        return;
-      }
-      const workerId = opts.env.AZSEC_WORKER_ID ?? `${hostname()}-${process.pid}`;
-      const c = new Collector({ store, secretKey, logger, clock, ...opts.collector, graph: { ...opts.collector?.graph, userAgentSuffix: `worker/${workerId}` } });
-      const leases = await createPostgresLeases({ pool: (store as PostgresStore).pool });
+      const stage = startStage();
+      const onStored = (): void => stage.wake();
       try {
-        await new LeaseWorker({ store, leases, collector: c, logger, clock, workerId, ...(runOpts.leaseMs === undefined ? {} : { leaseMs: runOpts.leaseMs }) }).run(signal);
+        if (!('pool' in store)) {
+          await new Collector({ store, secretKey, logger, clock, ...opts.collector, onStored }).run(signal);
+          return;
+        }
+        const workerId = opts.env.AZSEC_WORKER_ID ?? `${hostname()}-${process.pid}`;
+        const c = new Collector({ store, secretKey, logger, clock, ...opts.collector, onStored, graph: { ...opts.collector?.graph, userAgentSuffix: `worker/${workerId}` } });
+        const leases = await createPostgresLeases({ pool: (store as PostgresStore).pool });
+        try {
+          await new LeaseWorker({ store, leases, collector: c, logger, clock, workerId, ...(runOpts.leaseMs === undefined ? {} : { leaseMs: runOpts.leaseMs }) }).run(signal);
+        } finally {
+          await leases.close();
+        }
       } finally {
-        await leases.close();
+        await stage.stop();
       }
+    },
+    drainSignals() {
+      return new SignalStage({ store, logger: logger.child({ component: 'azure-security' }), clock, ...opts.stage }).drain();
     },
     close: () => store.close(),
   };

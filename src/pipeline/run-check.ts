@@ -6,7 +6,6 @@ import type { CheckDefinition, PlanContext } from '../checks/check-definition.ts
 import type { Clock } from '../core/clock.ts';
 import { AzsecError, isAzsecError } from '../core/errors.ts';
 import type { GraphClient, GraphPage } from '../graph/graph-client.ts';
-import { normalize } from '../normalize/normalizers.ts';
 import type { JsonValue, NewRecord } from '../store/store.ts';
 
 export interface CheckRunDeps {
@@ -16,8 +15,6 @@ export interface CheckRunDeps {
   /** Stores records and the cursor atomically; returns how many records were new. */
   commit(records: NewRecord[], cursor: JsonValue | undefined): Promise<{ inserted: number }>;
   signal?: AbortSignal;
-  /** Compute each record's normalized signal (stored with it when new); absent: records only. */
-  signals?: { integration: string; tenantId: string };
 }
 
 export interface CheckRunResult {
@@ -81,16 +78,12 @@ export async function runCheck(check: CheckDefinition, ctx: Omit<PlanContext, 'n
     }
     const now = deps.clock.now();
     const records: NewRecord[] = [];
-    const signals = deps.signals;
+    // Signals are made from the stored records by the signal stage (src/signals/stage/), off this path.
     page.values.forEach((value, i) => {
       const raw = page.raws[i] as string;
       const key = check.keyOf(value, raw, now);
       if (key.id === '') return;
-      const record: NewRecord = { ...key, raw };
-      if (signals !== undefined) {
-        record.signal = normalize(value, { ...signals, check: check.id, recordId: key.id, version: key.version, time: key.time });
-      }
-      records.push(record);
+      records.push({ ...key, raw });
     });
     state = check.advance(state, page);
     const { inserted } = await deps.commit(records, state);

@@ -36,8 +36,11 @@ export interface CollectorOptions {
   /** Checks of one tenant collected at the same time (default 4), within Graph's per-tenant limits. */
   checkConcurrency?: number;
   random?: () => number;
-  /** Normalize records into signals at ingest (default true); the benchmark turns it off to measure its cost. */
-  signals?: boolean;
+  /**
+   * Called after every commit that stored new records: the signal stage (src/signals/stage/) turns them into signals
+   * and alerts. The hook only wakes it; the stage reads the records from the store, so nothing depends on the call.
+   */
+  onStored?: () => void;
 }
 
 export interface CycleSummary {
@@ -208,8 +211,11 @@ export class Collector {
             client: connection.client,
             clock: this.clock,
             loadCursor: () => store.getCheckpoint(integration.name, check.id),
-            commit: (records, cursor) => commit(integration.name, check.id, records, cursor),
-            ...(this.opts.signals === false ? {} : { signals: { integration: integration.name, tenantId: integration.tenantId } }),
+            commit: async (records, cursor) => {
+              const stored = await commit(integration.name, check.id, records, cursor);
+              if (stored.inserted > 0) this.opts.onStored?.();
+              return stored;
+            },
             ...(signal ? { signal } : {}),
           },
         );

@@ -15,6 +15,10 @@ export interface OpenStoreOptions {
   /** postgres://user:password@host:port/database for PostgreSQL; absent or empty for the embedded SQLite store. */
   storeUrl?: string | undefined;
   clock?: Clock | undefined;
+  /** SQLite only: checkpoint the WAL from a worker thread (default true; a second connection of a process says no). */
+  backgroundCheckpoints?: boolean;
+  /** SQLite only: see SqliteStoreOptions.replayableWrites (the signal stage's connection). */
+  replayableWrites?: boolean;
 }
 
 export const SQLITE_FILE_NAME = 'azsec.db';
@@ -26,7 +30,12 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const storeUrl = opts.storeUrl?.trim() ?? '';
   if (storeUrl === '') {
     await createDataDir(opts.dataDir);
-    return createSqliteStore({ path: path.join(opts.dataDir, SQLITE_FILE_NAME), ...clock });
+    return createSqliteStore({
+      path: path.join(opts.dataDir, SQLITE_FILE_NAME),
+      ...clock,
+      ...(opts.backgroundCheckpoints === undefined ? {} : { backgroundCheckpoints: opts.backgroundCheckpoints }),
+      ...(opts.replayableWrites === undefined ? {} : { replayableWrites: opts.replayableWrites }),
+    });
   }
   const scheme = urlScheme(storeUrl);
   if (scheme !== null && POSTGRES_SCHEMES.has(scheme)) {

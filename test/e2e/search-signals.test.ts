@@ -33,6 +33,7 @@ describe('azsec search over collected signals', () => {
   beforeAll(async () => {
     h = await startHarness({ tenants: [{ name: 'contoso', profile: 'full' }, { name: 'fabrikam', profile: 'full' }] });
     await h.collector.pollOnce();
+    await h.drainSignals();
   });
   afterAll(() => h.close());
 

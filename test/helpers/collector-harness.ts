@@ -16,6 +16,7 @@ import { startSimulator } from '../../src/simulator/start-simulator.ts';
 import type { SimTenantSpec, Simulator, SimulatorOptions } from '../../src/simulator/types.ts';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Integration, Store, StoredRecord } from '../../src/store/store.ts';
+import { SignalStage } from '../../src/signals/stage/signal-stage.ts';
 
 export interface Harness {
   sim: Simulator;
@@ -28,6 +29,8 @@ export interface Harness {
   /** Adds an integration for a simulated tenant (name = tenant name unless given). */
   addIntegration(tenant: string, overrides?: Partial<Integration> & { secret?: string }): Promise<Integration>;
   records(integration: string, check?: CheckId): Promise<StoredRecord[]>;
+  /** Runs the signal stage (signals and detections) over everything stored so far, in this thread. */
+  drainSignals(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,6 +101,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       const out: StoredRecord[] = [];
       for await (const r of store.exportRecords({ integration, ...(check ? { check } : {}) })) out.push(r);
       return out;
+    },
+    async drainSignals() {
+      if (!(await new SignalStage({ store, logger, clock }).drain())) throw new Error('the signal stage lease is held elsewhere');
     },
     async close() {
       await store.close();

@@ -92,11 +92,13 @@ export class SqliteSignalStage {
     if (first.seq <= Number(holder.done_seq)) {
       throw new AzsecError('ERR_LEASE_LOST', 'The signal stage batch was already processed by another process; it was not stored again.', {});
     }
-    const times = new Map<string, string>();
-    for (const r of records) times.set(`${r.integration}\u0000${r.check}\u0000${r.id}\u0000${r.version}`, r.time);
+    const byIdentity = new Map<string, PendingRecord>();
+    for (const r of records) byIdentity.set(`${r.integration}\u0000${r.check}\u0000${r.id}\u0000${r.version}`, r);
     for (const s of output.signals) {
-      const recordTime = times.get(`${s.integration}\u0000${s.check}\u0000${s.recordId}\u0000${s.version}`) ?? s.time;
-      writer.insert({ integration: s.integration, check: s.check, recordId: s.recordId, version: s.version, recordTime }, s);
+      const record = byIdentity.get(`${s.integration}\u0000${s.check}\u0000${s.recordId}\u0000${s.version}`);
+      // A signal must belong to a record of the batch: the stage makes exactly one per record.
+      if (record === undefined) throw new AzsecError('ERR_STORE', `signal ${s.check}/${s.recordId} does not belong to the batch`, {});
+      writer.insert({ seq: record.seq, integration: s.integration, check: s.check, recordId: s.recordId, version: s.version, recordTime: record.time }, s);
     }
     const now = new Date(nowMs).toISOString();
     for (const a of output.alerts) alerts.upsert(a, now);

@@ -60,6 +60,11 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Checkpoint the WAL in a worker thread instead of inside commits (default true; see wal-checkpointer.ts). */
   backgroundCheckpoints?: boolean;
+  /**
+   * synchronous=NORMAL instead of FULL on this connection: a power loss may undo its last transactions (never tear
+   * them). Only for the signal stage, whose every transaction is redone from the records if it is lost.
+   */
+  replayableWrites?: boolean;
 }
 
 
@@ -82,6 +87,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   let checkpointer = NO_CHECKPOINTER;
   try {
     migrate(db);
+    if (opts.replayableWrites === true) db.exec('PRAGMA synchronous = NORMAL');
     const inMemory = opts.path === ':memory:' || opts.path === '';
     if (opts.backgroundCheckpoints !== false && !inMemory) checkpointer = startWalCheckpointer(db, opts.path, busyTimeoutMs);
     return new SqliteStore(db, opts.path, checkpointer, opts.clock ?? systemClock, pageSize);
@@ -389,8 +395,8 @@ class SqliteStore implements Store {
       this.#sql.deleteCheckpoints.run(name);
       this.#sql.deleteCheckStates.run(name);
       if (opts.purgeRecords) {
-        this.#sql.deleteRecords.run(name);
         this.#signals.purge(name);
+        this.#sql.deleteRecords.run(name);
       }
       return Number(removed.changes) > 0;
     });
@@ -417,10 +423,11 @@ class SqliteStore implements Store {
     const result = this.#transaction('commit', () => {
       let inserted = 0;
       for (const r of records) {
-        const added = Number(insert.run(integration, check, r.id, r.version, r.time, isoToMicros(r.time), r.raw, storedAt).changes);
+        const result = insert.run(integration, check, r.id, r.version, r.time, isoToMicros(r.time), r.raw, storedAt);
+        const added = Number(result.changes);
         inserted += added;
         if (added === 1 && r.signal !== undefined) {
-          signals.insert({ integration, check, recordId: r.id, version: r.version, recordTime: r.time }, r.signal);
+          signals.insert({ seq: result.lastInsertRowid, integration, check, recordId: r.id, version: r.version, recordTime: r.time }, r.signal);
         }
       }
       if (cursor !== undefined) this.#sql.upsertCheckpoint.run(integration, check, JSON.stringify(cursor));
