@@ -3,8 +3,8 @@
 // page (limit 50) of 200 indicator searches and 200 free-text searches, half on hot values or words and half on
 // rare ones. Also measures what storing signals adds to a commit: the same pages committed with and without their
 // signals, alternately, in the same run. Prints its figures; never part of the test pass/fail.
-// Run alone:
-//   node bench/signal-search.ts                     (SQLite in a temporary directory, n = 200,000)
+// Run alone (both stores unless one is named; SQLite in a temporary directory, PostgreSQL in a throwaway database):
+//   node bench/signal-search.ts [sqlite|postgres]   (n = 200,000)
 //   AZSEC_BENCH_SIGNALS=1000000 AZSEC_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test node bench/signal-search.ts postgres
 import type { CheckId } from '../src/core/check-ids.ts';
 import type { IndicatorType, Indicators, Severity, Signal, SignalKind } from '../src/signals/signal.ts';
@@ -260,22 +260,30 @@ export async function benchSignalSearch(store: Store, n: number, opts: BenchSign
   return result;
 }
 
-/** The search benchmark on both stores (PostgreSQL skipped with a message when unreachable). */
-export async function benchSignalSearchBothStores(n = Number(process.env.AZSEC_BENCH_SIGNALS ?? 5_000_000)): Promise<void> {
+export type BenchStoreName = 'sqlite' | 'postgres';
+
+/** The search benchmark on both stores, or the ones named (PostgreSQL skipped with a message when unreachable). */
+export async function benchSignalSearchBothStores(
+  n = Number(process.env.AZSEC_BENCH_SIGNALS ?? 5_000_000),
+  stores: readonly BenchStoreName[] = ['sqlite', 'postgres'],
+): Promise<void> {
   console.log(`\n== signals: search with ${n.toLocaleString('en-US')} stored signals, each store (targets: indicator p95 <= 50 ms, free text p95 <= 200 ms) ==`);
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
-  const { createSqliteStore } = await import('../src/store/sqlite/sqlite-store.ts');
-  const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-signals-'));
-  const sqlite = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
-  try {
-    console.log('-- SQLite');
-    await benchSignalSearch(sqlite, n);
-  } finally {
-    await sqlite.close();
-    await rm(dir, { recursive: true, force: true });
+  if (stores.includes('sqlite')) {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { createSqliteStore } = await import('../src/store/sqlite/sqlite-store.ts');
+    const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-signals-'));
+    const sqlite = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+    try {
+      console.log('-- SQLite');
+      await benchSignalSearch(sqlite, n);
+    } finally {
+      await sqlite.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   }
+  if (!stores.includes('postgres')) return;
   const { withBenchDatabase } = await import('./postgres-ingest.ts');
   const { createPostgresStore } = await import('../src/store/postgres/postgres-store.ts');
   const serverUrl = process.env.AZSEC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -297,5 +305,7 @@ export async function benchSignalSearchBothStores(n = Number(process.env.AZSEC_B
 if (import.meta.main) {
   const { quietSqliteExperimentalWarning } = await import('../src/core/quiet-warnings.ts');
   quietSqliteExperimentalWarning();
-  await benchSignalSearchBothStores(Number(process.env.AZSEC_BENCH_SIGNALS ?? 200_000));
+  // Optional arguments name the stores to run ("sqlite", "postgres"); none runs both.
+  const named = process.argv.slice(2).filter((a): a is BenchStoreName => a === 'sqlite' || a === 'postgres');
+  await benchSignalSearchBothStores(Number(process.env.AZSEC_BENCH_SIGNALS ?? 200_000), named.length > 0 ? named : undefined);
 }
