@@ -2,7 +2,9 @@
 //
 // Time is the signal's own time, never the wall clock: an event that arrives late still lands in the window it
 // belongs to, and replaying the same signals gives the same alerts. State (sliding windows, dedupe windows, rule
-// memory) is scoped per (rule, integration, key), expires against the newest signal time seen (the watermark), and
+// memory) is scoped per (rule, integration, key), expires against the newest signal time seen of that integration in
+// the checks the rule watches (one clock per integration and check: the signal stage feeds checks interleaved, and
+// a users record stamped "now" must not age out the windows of sign-ins backfilled from last week), and
 // round-trips through snapshot()/restore() as plain JSON so the caller can persist it across restarts.
 import { z } from 'zod';
 import { SEVERITIES } from '../signals/signal.ts';
@@ -102,6 +104,8 @@ const snapshotSchema = z.object({
     }),
   ),
   memory: z.array(z.object({ rule: z.string(), key: z.string(), t: z.number(), v: jsonSchema })),
+  /** Newest signal time per integration and check (absent in snapshots written before the clocks existed). */
+  clocks: z.array(z.object({ integration: z.string(), check: z.string(), t: z.number() })).optional(),
 });
 export type EngineSnapshot = z.infer<typeof snapshotSchema>;
 
@@ -118,6 +122,10 @@ function scoped(integration: string, key: string): string {
   return `${integration}\u0000${key}`;
 }
 
+function integrationOf(scopedKey: string): string {
+  return scopedKey.slice(0, scopedKey.indexOf('\u0000'));
+}
+
 export class DetectionEngine {
   private readonly effective: EffectiveRule[];
   private readonly byCheck = new Map<string, EffectiveRule[]>();
@@ -127,6 +135,8 @@ export class DetectionEngine {
   private readonly dedupe = new Map<string, Map<string, DedupeEntry>>();
   private readonly memory = new Map<string, Map<string, MemoryEntry>>();
   private watermark = Number.NEGATIVE_INFINITY;
+  /** Newest signal time per `integration\0check`: what state of that integration's rules expires against. */
+  private readonly clocks = new Map<string, number>();
   /** Signal time (ms) of the last sweep of window/dedupe state, and of memory. */
   private lastSweep = Number.NEGATIVE_INFINITY;
   private lastMemorySweep = Number.NEGATIVE_INFINITY;
@@ -161,6 +171,8 @@ export class DetectionEngine {
     const rules = this.byCheck.get(signal.check);
     const t = Date.parse(signal.time);
     if (rules === undefined || !Number.isFinite(t)) return [];
+    const clock = `${signal.integration}\u0000${signal.check}`;
+    if (t > (this.clocks.get(clock) ?? Number.NEGATIVE_INFINITY)) this.clocks.set(clock, t);
     if (t > this.watermark) {
       this.watermark = t;
       this.sweepIfDue();
@@ -320,7 +332,7 @@ export class DetectionEngine {
       if (m === undefined) all.set(rule.id, (m = new Map()));
       return m;
     };
-    const stale = (entry: MemoryEntry): boolean => entry.t < this.watermark - ttl;
+    const stale = (entry: MemoryEntry): boolean => entry.t < this.ruleNow(rule, integration) - ttl;
     return {
       get: (key) => {
         const entry = all.get(rule.id)?.get(scoped(integration, key));
@@ -340,13 +352,12 @@ export class DetectionEngine {
    * allowed lateness (memory is expireMemory's, past each rule's time to live).
    */
   private expireWindows(): void {
-    const now = this.watermark;
     for (const e of this.effective) {
       const id = e.rule.id;
       const groups = this.windows.get(id);
       if (groups !== undefined && e.threshold !== null) {
-        const cutoff = now - e.threshold.windowMs - this.latenessMs;
         for (const [k, events] of groups) {
+          const cutoff = this.ruleNow(e.rule, integrationOf(k)) - e.threshold.windowMs - this.latenessMs;
           let n = 0;
           while (n < events.length && events[n]!.t < cutoff) n++;
           if (n === events.length) groups.delete(k);
@@ -354,16 +365,24 @@ export class DetectionEngine {
         }
       }
       const entries = this.dedupe.get(id);
-      if (entries !== undefined) for (const [k, d] of entries) if (d.t < now - e.dedupeWindowMs - this.latenessMs) entries.delete(k);
+      if (entries !== undefined) {
+        for (const [k, d] of entries) if (d.t < this.ruleNow(e.rule, integrationOf(k)) - e.dedupeWindowMs - this.latenessMs) entries.delete(k);
+      }
     }
   }
 
   private expireMemory(): void {
-    const now = this.watermark;
     for (const e of this.effective) {
       const mem = this.memory.get(e.rule.id);
-      if (mem !== undefined) for (const [k, m] of mem) if (m.t < now - e.rule.memoryTtlMs) mem.delete(k);
+      if (mem !== undefined) for (const [k, m] of mem) if (m.t < this.ruleNow(e.rule, integrationOf(k)) - e.rule.memoryTtlMs) mem.delete(k);
     }
+  }
+
+  /** The newest signal time of `integration` among the checks the rule watches. */
+  private ruleNow(rule: Rule, integration: string): number {
+    let now = Number.NEGATIVE_INFINITY;
+    for (const check of rule.checks) now = Math.max(now, this.clocks.get(`${integration}\u0000${check}`) ?? Number.NEGATIVE_INFINITY);
+    return now;
   }
 
   /** The engine's state as JSON (expired entries dropped first). */
@@ -380,6 +399,7 @@ export class DetectionEngine {
       ),
       dedupe: [...this.dedupe].flatMap(([rule, entries]) => [...entries].map(([key, d]) => ({ rule, key, t: d.t, alert: structuredClone(d.alert) }))),
       memory: [...this.memory].flatMap(([rule, entries]) => [...entries].map(([key, m]) => ({ rule, key, t: m.t, v: structuredClone(m.v) }))),
+      clocks: [...this.clocks].map(([k, t]) => ({ integration: integrationOf(k), check: k.slice(k.indexOf('\u0000') + 1), t })),
     };
   }
 
@@ -392,6 +412,8 @@ export class DetectionEngine {
     this.windows.clear();
     this.dedupe.clear();
     this.memory.clear();
+    this.clocks.clear();
+    for (const c of s.clocks ?? []) this.clocks.set(`${c.integration}\u0000${c.check}`, c.t);
     this.watermark = s.windows.length + s.dedupe.length + s.memory.length === 0 && s.watermark === 0 ? Number.NEGATIVE_INFINITY : s.watermark;
     for (const w of s.windows) {
       if (!known.has(w.rule)) continue;

@@ -269,6 +269,59 @@ describe('DetectionEngine lateness', () => {
   });
 });
 
+describe('DetectionEngine clocks per integration and check', () => {
+  // The signal stage feeds checks interleaved in storage order: a users record stamped "now" may come before a
+  // backfill of last week's sign-ins. Sign-in state must age against sign-in time only.
+  const watchesUsers = defineRule({
+    id: 'test-users',
+    title: 'u',
+    description: 'u',
+    severity: 'low',
+    checks: ['users'],
+    dedupeWindowMs: 0,
+    alertTitle: 'never',
+    match: () => false,
+  });
+
+  function usersSignal(at: number): { signal: Signal; raw: RawRecord } {
+    const s = sig(at, {});
+    return { signal: { ...s.signal, check: 'users', kind: 'user' }, raw: s.raw };
+  }
+
+  it('keeps a sign-in window whole when a newer record of another check came first', () => {
+    const e = new DetectionEngine({ rules: [failuresPerUser, watchesUsers], allowedLatenessMs: 0 });
+    const weekAgo = T0 - 7 * 24 * 60 * MIN;
+    // The second users record moves the newest time on by two minutes, which runs an expiry sweep.
+    const alerts = feed(e, [usersSignal(T0), sig(weekAgo, { user: 'u' }), usersSignal(T0 + 2 * MIN), sig(weekAgo + 2 * MIN, { user: 'u' }), sig(weekAgo + 4 * MIN, { user: 'u' })]);
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('keeps rule memory against its own checks\' time, and restores the clocks from a snapshot', () => {
+    const remember = defineRule({
+      id: 'test-memory-clock',
+      title: 'm',
+      description: 'm',
+      severity: 'low',
+      checks: ['auditLogs.signIns'],
+      dedupeWindowMs: 0,
+      memoryTtlMs: 10 * MIN,
+      alertTitle: 'seen before',
+      match: (_s, raw, memory) => {
+        const seen = memory.get(String(raw.user)) === true;
+        memory.set(String(raw.user), true);
+        return seen ? { key: String(raw.user) } : false;
+      },
+    });
+    const e = new DetectionEngine({ rules: [remember, watchesUsers] });
+    const dayAgo = T0 - 24 * 60 * MIN;
+    expect(feed(e, [usersSignal(T0), sig(dayAgo, { user: 'u' })])).toHaveLength(0);
+    const restored = new DetectionEngine({ rules: [remember, watchesUsers] });
+    restored.restore(JSON.parse(JSON.stringify(e.snapshot())));
+    expect(feed(restored, [sig(dayAgo + MIN, { user: 'u' })])).toHaveLength(1);
+    expect(feed(restored, [sig(dayAgo + 30 * MIN, { user: 'v' }), sig(dayAgo + 45 * MIN, { user: 'u' })])).toHaveLength(0);
+  });
+});
+
 describe('DetectionEngine under a flood', () => {
   it('bounds the events kept per group and still folds the flood into one alert', () => {
     const e = new DetectionEngine({ rules: [failuresPerUser], maxEventsPerGroup: 100 });

@@ -21,7 +21,7 @@ import type { DetectionEngine } from '../../detections/engine.ts';
 import { createEngine, loadInstallationRules } from '../../detections/installation-rules.ts';
 import type { Logger } from '../../log/logger.ts';
 import { normalize } from '../../normalize/normalizers.ts';
-import type { AlertUpsert, PendingRecord, Store } from '../../store/store.ts';
+import type { AlertUpsert, JsonValue, PendingRecord, Store } from '../../store/store.ts';
 import type { Signal } from '../signal.ts';
 
 export interface SignalStageOptions {
@@ -165,7 +165,8 @@ export class SignalStage {
       await this.#store.completeRecords(this.#owner, records, {
         signals,
         alerts: raised,
-        ...(engine === undefined ? {} : { detectionState: engine.snapshot() }),
+        // The snapshot is plain JSON by construction (the engine validates it against its schema on restore).
+        ...(engine === undefined ? {} : { detectionState: engine.snapshot() as unknown as JsonValue }),
       });
     } catch (error) {
       // The engine saw a batch that was not stored: its state is ahead of the stored one. Reload it before going on.
