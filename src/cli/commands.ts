@@ -1,5 +1,6 @@
 // Every subcommand, in the order `azsec --help` lists them. Add a command by adding its file here.
 import type { CliCommand } from './command.ts';
+import { alertsCommand } from './commands/alerts.ts';
 import { exportCommand } from './commands/export.ts';
 import { integrationsCommand } from './commands/integrations.ts';
 import { pollCommand } from './commands/poll.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: CliCommand[] = [
   searchCommand,
   reindexCommand,
   sqlCommand,
+  alertsCommand,
   rulesCommand,
   simulateCommand,
 ];
