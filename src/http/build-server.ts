@@ -11,6 +11,7 @@ import { isAzsecError } from '../core/errors.ts';
 import type { ErrorCode } from '../core/errors.ts';
 import { AdminPassword } from './admin-password.ts';
 import { LoginRateLimit } from './login-rate-limit.ts';
+import { alertRoutes } from './routes/alert-routes.ts';
 import { integrationRoutes } from './routes/integration-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { signalRoutes } from './routes/signal-routes.ts';
@@ -135,6 +136,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     integrationRoutes(api, ctx);
     statusRoutes(api, ctx);
     signalRoutes(api, ctx);
+    alertRoutes(api, ctx);
   });
 
   // The console: three static files, and nothing else served from disk.

@@ -36,7 +36,9 @@ describe('console API access control, route by route', () => {
   });
 
   it('sees the API routes', () => {
-    expect(routes.filter((r) => r.url.startsWith('/api/')).length).toBeGreaterThanOrEqual(14);
+    expect(routes.filter((r) => r.url.startsWith('/api/')).length).toBeGreaterThanOrEqual(18);
+    const seen = new Set(routes.map((r) => `${r.method} ${r.url}`));
+    for (const r of ['GET /api/v1/alerts', 'GET /api/v1/alerts/:id', 'POST /api/v1/alerts/:id/status', 'GET /api/v1/rules']) expect(seen, r).toContain(r);
   });
 
   it('answers 401 without a session on every non-public route', async () => {

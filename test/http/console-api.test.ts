@@ -139,6 +139,8 @@ describe('console API', () => {
 
   it('shows tiles: green when collecting, yellow when a permission is missing', async () => {
     await app.collector().pollOnce();
+    // Signals (and alerts) come from the signal stage, which `poll --once` drains after collecting.
+    await app.drainSignals();
     const res = await call('GET', '/api/v1/status');
     const tiles = (res.json() as { integrations: Array<{ name: string; colour: string; lastSuccess: string | null; nextPoll: string | null; checks: Array<{ id: string; collected: number }> }> }).integrations;
     const contoso = tiles.find((t) => t.name === 'contoso');
@@ -147,6 +149,11 @@ describe('console API', () => {
     expect(contoso?.nextPoll).not.toBeNull();
     expect(contoso?.checks.find((c) => c.id === 'auditLogs.signIns')?.collected).toBeGreaterThan(0);
     expect(tiles.find((t) => t.name === 'tailspin')).toMatchObject({ colour: 'yellow' });
+    // The simulated attacks raise alerts; the tile counts the open ones.
+    const list = (await call('GET', '/api/v1/integrations')).json() as { integrations: Array<{ name: string; openAlerts: number }> };
+    const open = (await app.store.listAlerts({ statuses: ['open'], integration: 'contoso', limit: 1000 })).alerts.length;
+    expect(open).toBeGreaterThan(0);
+    expect(list.integrations.find((i) => i.name === 'contoso')?.openAlerts).toBe(open);
   });
 
   it('searches signals by indicator and returns a signal in full', async () => {

@@ -24,9 +24,16 @@ export function integrationRoutes(api: FastifyInstance, ctx: ConsoleContext): vo
     return integration;
   };
 
-  api.get('/api/v1/integrations', async () => ({ integrations: (await app.store.listIntegrations()).map(integrationView) }));
+  // Open alerts per integration for the tiles: one count over all integrations per request.
+  api.get('/api/v1/integrations', async () => {
+    const [integrations, open] = await Promise.all([app.store.listIntegrations(), app.store.countAlertsByIntegration(['open'])]);
+    return { integrations: integrations.map((i) => ({ ...integrationView(i), openAlerts: open[i.name] ?? 0 })) };
+  });
 
-  api.get<{ Params: { name: string } }>('/api/v1/integrations/:name', async (req) => integrationView(await find(req.params.name)));
+  api.get<{ Params: { name: string } }>('/api/v1/integrations/:name', async (req) => {
+    const [integration, open] = await Promise.all([find(req.params.name), app.store.countAlertsByIntegration(['open'])]);
+    return { ...integrationView(integration), openAlerts: open[integration.name] ?? 0 };
+  });
 
   api.post('/api/v1/integrations', async (req, reply) => {
     const { integration, secretPlaintext } = parseIntegrationInput(bodyObject(req.body), app.clock.now());
