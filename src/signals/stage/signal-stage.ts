@@ -111,17 +111,20 @@ export class SignalStage {
   /** Takes or renews the lease when due; (re)loads the rules when they changed. False when another process holds it. */
   async #ensureLease(): Promise<boolean> {
     const now = this.#clock.now();
-    if (this.#holding && now < this.#renewAt) return true;
-    const held = await this.#store.claimSignalStage(this.#owner, this.#leaseMs);
-    if (!held) {
-      if (this.#holding) this.#logger.warn({ owner: this.#owner }, 'signal stage lease lost to another process');
-      this.#holding = false;
-      this.#engine = undefined;
-      return false;
+    const renew = !this.#holding || now >= this.#renewAt;
+    if (renew) {
+      const held = await this.#store.claimSignalStage(this.#owner, this.#leaseMs);
+      if (!held) {
+        if (this.#holding) this.#logger.warn({ owner: this.#owner }, 'signal stage lease lost to another process');
+        this.#holding = false;
+        this.#engine = undefined;
+        return false;
+      }
+      this.#holding = true;
+      this.#renewAt = now + this.#leaseMs / 3;
     }
-    this.#holding = true;
-    this.#renewAt = now + this.#leaseMs / 3;
-    if (this.#detections) await this.#loadRules();
+    // Rules are re-read at every renewal (operators change them), and at once after a batch was given up.
+    if (this.#detections && (renew || this.#engine === undefined)) await this.#loadRules();
     return true;
   }
 

@@ -1,0 +1,169 @@
+// The signal stage over a real SQLite store: every stored record gets its signal once, detection state carries over
+// a restart (a threshold reached across two processes' batches still fires), a failed batch stores nothing and is
+// redone, one stage at a time holds the lease, and the worker-thread wrapper wakes on commits and reports idle.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isAzsecError } from '../../src/core/errors.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { SignalStage } from '../../src/signals/stage/signal-stage.ts';
+import { startSignalStageThread } from '../../src/signals/stage/signal-stage-thread.ts';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { NewRecord, PendingRecord, SignalBatchOutput, Store } from '../../src/store/store.ts';
+import { integration } from '../store/store-contract.ts';
+
+/** The store with some methods replaced (the store's own methods stay bound to it: it has private fields). */
+function overriding(store: Store, overrides: Partial<Store>): Store {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property in overrides) return overrides[property as keyof Store];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+const T0 = Date.parse('2026-11-20T08:00:00Z');
+let n = 0;
+
+/** A failed interactive sign-in of `user` (error 50126: wrong password), `minutes` after T0. */
+function failedSignIn(user: string, minutes: number): NewRecord {
+  n += 1;
+  const time = new Date(T0 + minutes * 60_000).toISOString();
+  const raw = {
+    id: `si-${n}`,
+    createdDateTime: time,
+    userPrincipalName: user,
+    userDisplayName: user,
+    userId: `user-${user}`,
+    appDisplayName: 'Office 365 Exchange Online',
+    ipAddress: '198.51.100.77',
+    clientAppUsed: 'Browser',
+    status: { errorCode: 50126, failureReason: 'Invalid username or password.' },
+    location: { city: 'Lisbon', countryOrRegion: 'PT', geoCoordinates: { latitude: 38.7, longitude: -9.1 } },
+  };
+  return { id: raw.id, version: raw.id, time, raw: JSON.stringify(raw) };
+}
+
+describe('SignalStage', () => {
+  let dir: string;
+  let store: Store;
+  const logs: string[] = [];
+  const logger = createLogger({ format: 'json', write: (line) => logs.push(line) });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'azsec-stage-'));
+    store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+    await store.addIntegration(integration('contoso'), { ciphertext: 's' });
+    logs.length = 0;
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('makes one signal per stored record, and a record that is not a JSON object is completed without one', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', [failedSignIn('alice@contoso.com', 0), failedSignIn('bob@contoso.com', 1)], 'c1');
+    await store.commit('contoso', 'auditLogs.signIns', [{ id: 'odd', version: 'odd', time: new Date(T0).toISOString(), raw: '[1,2]' }], 'c2');
+    const stage = new SignalStage({ store, logger, batchSize: 2 });
+    expect(await stage.drain()).toBe(true);
+    expect(stage.progress).toMatchObject({ records: 3, signals: 2 });
+    expect(await store.countSignals({})).toBe(2);
+    expect(await store.countPendingRecords()).toBe(0);
+    expect(logs.some((l) => l.includes('not a JSON object'))).toBe(true);
+    // Nothing new: a second drain does nothing.
+    expect(await stage.drain()).toBe(true);
+    expect(stage.progress.records).toBe(3);
+  });
+
+  it('carries detection state over a restart: a brute force spread over two stage instances still fires once', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 6 }, (_, i) => failedSignIn('carol@contoso.com', i)), 'c1');
+    expect(await new SignalStage({ store, logger, owner: 'first' }).drain()).toBe(true);
+    expect((await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force')).toEqual([]);
+    // The first owner's lease is still live: release it as a stopping process would (run() does on stop).
+    await store.releaseSignalStage('first');
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 6 }, (_, i) => failedSignIn('carol@contoso.com', 6 + i)), 'c2');
+    expect(await new SignalStage({ store, logger, owner: 'second' }).drain()).toBe(true);
+    const alerts = (await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.groupKey).toContain('carol@contoso.com');
+  });
+
+  it('stores nothing of a batch whose commit fails, and processes it once when it runs again', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 12 }, (_, i) => failedSignIn('dave@contoso.com', i)), 'c1');
+    let fail = true;
+    const flaky = overriding(store, {
+      completeRecords: async (owner: string, records: readonly PendingRecord[], output: SignalBatchOutput) => {
+        if (fail) throw new Error('disk full');
+        return store.completeRecords(owner, records, output);
+      },
+    });
+    const stage = new SignalStage({ store: flaky, logger, owner: 'flaky' });
+    await expect(stage.drain()).rejects.toThrow('disk full');
+    expect(await store.countSignals({})).toBe(0);
+    expect(await store.countPendingRecords()).toBe(12);
+    fail = false;
+    expect(await stage.drain()).toBe(true);
+    expect(await store.countSignals({})).toBe(12);
+    const alerts = (await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force');
+    // Once: the engine's state from the failed attempt was dropped and reloaded from the store.
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.absorbed).toBe(2);
+  });
+
+  it('lets one stage at a time hold the lease; the other does nothing until the holder lets go', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', [failedSignIn('erin@contoso.com', 0)], 'c1');
+    expect(await store.claimSignalStage('someone-else', 60_000)).toBe(true);
+    const stage = new SignalStage({ store, logger, owner: 'me' });
+    expect(await stage.drain()).toBe(false);
+    expect(await store.countPendingRecords()).toBe(1);
+    await store.releaseSignalStage('someone-else');
+    expect(await stage.drain()).toBe(true);
+    expect(await store.countPendingRecords()).toBe(0);
+  });
+
+  it('gives up a batch fenced off by a takeover without storing it, and reloads the stored state', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', [failedSignIn('frank@contoso.com', 0)], 'c1');
+    const stage = new SignalStage({ store, logger, owner: 'slow', leaseMs: 60_000 });
+    const fenced = overriding(store, {
+      completeRecords: async (owner: string, records: readonly PendingRecord[], output: SignalBatchOutput) => {
+        // Another process takes the stage over while this batch is being computed.
+        await store.releaseSignalStage(owner);
+        await store.claimSignalStage('fast', 60_000);
+        return store.completeRecords(owner, records, output);
+      },
+    });
+    const slow = new SignalStage({ store: fenced, logger, owner: 'slow' });
+    expect(await slow.processBatch()).toBe(0);
+    expect(await store.countSignals({})).toBe(0);
+    expect(isAzsecError(await store.completeRecords('slow', await store.pendingRecords(10), { signals: [], alerts: [] }).catch((e: unknown) => e), 'ERR_LEASE_LOST')).toBe(true);
+    expect(await stage.drain()).toBe(false);
+  });
+});
+
+describe('signal stage thread', () => {
+  it('processes what the collector stores when woken, reports idle and the alerts it stored, and stops', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'azsec-stage-thread-'));
+    const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+    const lines: string[] = [];
+    const failures: string[] = [];
+    const thread = startSignalStageThread({ dataDir: dir, logFormat: 'json', logWrite: (l) => lines.push(l), idleCheckMs: 60_000, onFailure: (code, message) => failures.push(`${code}: ${message}`) });
+    try {
+      await store.addIntegration(integration('contoso'), { ciphertext: 's' });
+      const alerts: number[] = [];
+      thread.onAlerts((count) => alerts.push(count));
+      expect(await thread.whenIdle(), failures.join('; ')).toBe(true);
+      await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 10 }, (_, i) => failedSignIn('gina@contoso.com', i)), 'c1');
+      thread.wake();
+      expect(await thread.whenIdle()).toBe(true);
+      expect(await store.countSignals({})).toBe(10);
+      expect(alerts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      expect(lines.some((l) => l.includes('alert raised'))).toBe(true);
+    } finally {
+      await thread.stop();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
