@@ -8,10 +8,12 @@ quietSqliteExperimentalWarning();
 const { benchSimulator } = await import('./simulator.ts');
 const { benchCollector } = await import('./collector.ts');
 const { benchWorkers } = await import('./workers.ts');
+const { benchDetectionLatency } = await import('./detection-latency.ts');
 const { benchSignalSearchBothStores } = await import('./signal-search.ts');
 
 // The simulator first: the collector is measured against it, so it must serve sign-ins well above the collector's rate.
 await benchSimulator();
 await benchCollector();
 await benchWorkers();
+await benchDetectionLatency();
 await benchSignalSearchBothStores();
