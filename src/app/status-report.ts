@@ -10,13 +10,20 @@ export interface StatusReport {
     state: 'ok' | 'degraded' | 'failing';
     reason: string | null;
     checks: Array<{ id: string; state: CheckState['state']; reason: string | null; lastSuccessAt: string | null; nextDueAt: string | null; collected: number }>;
+    /** Alerts of this integration still open. */
+    openAlerts: number;
   }>;
+  /** Stored records the signal stage has not turned into signals (and run through the rules) yet: its backlog. */
+  signalsPending: number;
 }
 
 export async function statusReport(store: Store): Promise<StatusReport> {
   const integrations = await store.listIntegrations();
   const states = await store.listCheckStates();
+  const openAlerts = await store.countAlertsByIntegration(['open']);
+  const signalsPending = await store.countPendingRecords();
   return {
+    signalsPending,
     integrations: integrations.map((i) => {
       const mine = states.filter((s) => s.integration === i.name);
       const checks = ALL_CHECKS.map((c) => {
@@ -32,7 +39,7 @@ export async function statusReport(store: Store): Promise<StatusReport> {
         };
       });
       const health = integrationHealth(mine.filter((s) => !i.disabledChecks.includes(s.check)));
-      return { name: i.name, enabled: i.enabled, state: health.state, reason: i.enabled ? health.reason : 'integration disabled', checks };
+      return { name: i.name, enabled: i.enabled, state: health.state, reason: i.enabled ? health.reason : 'integration disabled', checks, openAlerts: openAlerts[i.name] ?? 0 };
     }),
   };
 }

@@ -19,13 +19,14 @@ export const statusCommand: CliCommand = {
       }
       if (report.integrations.length === 0) io.out('No integrations yet. Add one with: azsec integrations add --help');
       for (const i of report.integrations) {
-        io.out(`${i.name}: ${i.enabled ? i.state : 'disabled'}${i.reason ? ` (${i.reason})` : ''}`);
+        io.out(`${i.name}: ${i.enabled ? i.state : 'disabled'}${i.reason ? ` (${i.reason})` : ''}; ${i.openAlerts} open alert${i.openAlerts === 1 ? '' : 's'}`);
         const width = Math.max(...i.checks.map((c) => c.id.length));
         for (const c of i.checks) {
           const last = c.lastSuccessAt === null ? 'never' : c.lastSuccessAt;
           io.out(`  ${c.id.padEnd(width)}  ${c.state.padEnd(11)}  collected ${String(c.collected).padStart(8)}  last success ${last}${c.reason ? `  — ${c.reason}` : ''}`);
         }
       }
+      io.out(`signal stage: ${report.signalsPending} stored record${report.signalsPending === 1 ? '' : 's'} waiting for signals and detections`);
       return 0;
     } finally {
       await app.close();
