@@ -332,7 +332,8 @@ export class DetectionEngine {
       if (m === undefined) all.set(rule.id, (m = new Map()));
       return m;
     };
-    const stale = (entry: MemoryEntry): boolean => entry.t < this.ruleNow(rule, integration) - ttl;
+    let now: number | undefined;
+    const stale = (entry: MemoryEntry): boolean => entry.t < (now ??= this.ruleNow(rule, integration)) - ttl;
     return {
       get: (key) => {
         const entry = all.get(rule.id)?.get(scoped(integration, key));
@@ -355,9 +356,10 @@ export class DetectionEngine {
     for (const e of this.effective) {
       const id = e.rule.id;
       const groups = this.windows.get(id);
+      const nowOf = this.ruleClock(e.rule);
       if (groups !== undefined && e.threshold !== null) {
         for (const [k, events] of groups) {
-          const cutoff = this.ruleNow(e.rule, integrationOf(k)) - e.threshold.windowMs - this.latenessMs;
+          const cutoff = nowOf(k) - e.threshold.windowMs - this.latenessMs;
           let n = 0;
           while (n < events.length && events[n]!.t < cutoff) n++;
           if (n === events.length) groups.delete(k);
@@ -366,7 +368,7 @@ export class DetectionEngine {
       }
       const entries = this.dedupe.get(id);
       if (entries !== undefined) {
-        for (const [k, d] of entries) if (d.t < this.ruleNow(e.rule, integrationOf(k)) - e.dedupeWindowMs - this.latenessMs) entries.delete(k);
+        for (const [k, d] of entries) if (d.t < nowOf(k) - e.dedupeWindowMs - this.latenessMs) entries.delete(k);
       }
     }
   }
@@ -374,8 +376,20 @@ export class DetectionEngine {
   private expireMemory(): void {
     for (const e of this.effective) {
       const mem = this.memory.get(e.rule.id);
-      if (mem !== undefined) for (const [k, m] of mem) if (m.t < this.ruleNow(e.rule, integrationOf(k)) - e.rule.memoryTtlMs) mem.delete(k);
+      const nowOf = this.ruleClock(e.rule);
+      if (mem !== undefined) for (const [k, m] of mem) if (m.t < nowOf(k) - e.rule.memoryTtlMs) mem.delete(k);
     }
+  }
+
+  /** ruleNow by scoped key, computed once per integration: a sweep visits every group of every rule. */
+  private ruleClock(rule: Rule): (scopedKey: string) => number {
+    const byIntegration = new Map<string, number>();
+    return (scopedKey) => {
+      const integration = integrationOf(scopedKey);
+      let now = byIntegration.get(integration);
+      if (now === undefined) byIntegration.set(integration, (now = this.ruleNow(rule, integration)));
+      return now;
+    };
   }
 
   /** The newest signal time of `integration` among the checks the rule watches. */

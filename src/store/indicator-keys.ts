@@ -16,15 +16,26 @@ import type { IndicatorType, Indicators } from '../signals/signal.ts';
 
 export const MAX_EXACT_KEY_CHARS = 192;
 
-const ESCAPED = /[^a-y0-9]/g;
 
 function escapeUnit(unit: string): string {
   const code = unit.charCodeAt(0);
   return code < 0x100 ? `z${code.toString(16).padStart(2, '0')}` : `zu${code.toString(16).padStart(4, '0')}`;
 }
 
+/** The escaped form of each code unit below U+0100 (kept as is or "z" + 2 hex digits): keys are made per signal. */
+const LATIN1 = Array.from({ length: 0x100 }, (_, code) => {
+  const unit = String.fromCharCode(code);
+  return /[^a-y0-9]/.test(unit) ? escapeUnit(unit) : unit;
+});
+
 export function escapeValue(value: string): string {
-  return value.replace(ESCAPED, escapeUnit);
+  // A loop over a lookup table: several times faster than replace() with a callback on these short values.
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    out += code < 0x100 ? (LATIN1[code] as string) : escapeUnit(value[i] as string);
+  }
+  return out;
 }
 
 const typeCodes = new Map<string, string>();
