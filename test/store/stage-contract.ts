@@ -118,6 +118,13 @@ export function stageContract(getStore: () => Store): void {
     expect(await store.countAlertsByIntegration(['open'])).toEqual({ contoso: 1, fabrikam: 1 });
     expect(await store.countAlertsByIntegration([])).toEqual({ contoso: 2, fabrikam: 1 });
     expect(isAzsecError(await rejection(store.listAlerts({ limit: 10, cursor: 'not-a-cursor' })), 'ERR_CONFIG_INVALID')).toBe(true);
+    // The analysts' view of alerts, on the read-only connection.
+    const view = await store.querySql('SELECT id, rule_id, status, absorbed FROM v_alerts ORDER BY id', { timeoutMs: 10_000, maxRows: 10 });
+    expect(view.rows).toEqual([
+      ['a1', 'brute-force', 'acknowledged', 4],
+      ['a2', 'password-spray', 'open', 0],
+      ['a3', 'brute-force', 'open', 0],
+    ]);
   });
 
   it('keeps settings as JSON by name', async () => {

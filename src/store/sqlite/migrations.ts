@@ -178,7 +178,7 @@ const SIGNALS_BY_SEQ_SQL = `
   CREATE UNIQUE INDEX signals_by_sid ON signals (sid);
   CREATE VIEW v_signals AS
     SELECT sid, integration, check_id, record_id, version, tenant_id, time, time_us, kind, severity, severity_rank,
-           outcome, title, signal, seq
+           outcome, title, signal
     FROM signals;
   CREATE VIEW v_indicators AS
     SELECT s.sid, s.integration, s.check_id, s.record_id, s.version, t.key AS type, v.value, s.time, s.time_us
