@@ -181,6 +181,8 @@ async function tile(integration, status) {
     el('h3', {}, el('span', { class: `dot ${status?.colour ?? 'grey'}`, title: status?.state ?? 'pending', 'data-colour': status?.colour ?? 'grey' }), integration.name),
     el('div', {}, `Tenant ${integration.tenantId} · every ${integration.interval} · ${integration.enabled ? 'enabled' : 'disabled'}`),
     el('div', {}, `Last successful poll: ${when(status?.lastSuccess)} · next poll: ${when(status?.nextPoll)}`),
+    el('a', { class: `open-alerts${integration.openAlerts ? '' : ' none'}`, href: `#/alerts?${new URLSearchParams({ integration: integration.name, status: 'open' })}`, 'data-count': integration.openAlerts ?? 0 },
+      `${integration.openAlerts ?? 0} open alert${integration.openAlerts === 1 ? '' : 's'}`),
     status?.reason ? el('div', { class: 'error' }, status.reason) : null,
     activity ? chart(activity) : null,
     el('table', { class: 'checks' }, ...(status?.checks ?? []).flatMap((c) => [
@@ -227,6 +229,7 @@ function looksLikeIndicator(q) {
 
 async function searchPage(params) {
   const q = params.get('q') ?? '';
+  const type = params.get('type');
   const input = el('input', { id: 'q', value: q, placeholder: 'an IP, user, domain, URL, email, host, hash — or words' });
   const since = el('select', { id: 'since' }, ...[['', 'any time'], ['1', 'last hour'], ['24', 'last 24 hours'], ['168', 'last 7 days']].map(([v, t]) => el('option', { value: v, selected: params.get('hours') === v }, t)));
   const integration = el('input', { id: 'integration', value: params.get('integration') ?? '', placeholder: 'integration' });
@@ -237,6 +240,7 @@ async function searchPage(params) {
     e.preventDefault();
     const p = new URLSearchParams();
     if (input.value.trim()) p.set('q', input.value.trim());
+    if (type && input.value.trim() === q) p.set('type', type);
     for (const [k, node] of [['hours', since], ['integration', integration], ['check', check], ['severity', severity]]) if (node.value.trim()) p.set(k, node.value.trim());
     location.hash = `#/search?${p}`;
   });
@@ -245,7 +249,8 @@ async function searchPage(params) {
   show(form, results, detail);
   if (![...params.keys()].length) return;
   const query = new URLSearchParams({ limit: '100' });
-  if (q) query.set(looksLikeIndicator(q) ? 'indicator' : 'text', q);
+  if (q) query.set(type || looksLikeIndicator(q) ? 'indicator' : 'text', q);
+  if (q && type) query.set('type', type);
   if (params.get('hours')) query.set('since', new Date(Date.now() - Number(params.get('hours')) * 3_600_000).toISOString());
   for (const k of ['integration', 'check', 'severity']) if (params.get(k)) query.set(k, params.get(k));
   try {
@@ -273,6 +278,119 @@ async function showDetail(detail, r, pivot) {
     el('h4', {}, 'Raw Graph JSON'), el('pre', { id: 'raw' }, JSON.stringify(record.raw, null, 2))));
 }
 
+// ---- alerts ----------------------------------------------------------------------------------------------------
+
+const ALERT_STATUSES = ['open', 'acknowledged', 'closed'];
+const STATUS_ACTIONS = [['acknowledged', 'Acknowledge'], ['closed', 'Close'], ['open', 'Reopen']];
+
+/** A link to signal search with one indicator filled in. */
+function indicatorLink(type, value) {
+  return el('a', { class: 'indicator', href: `#/search?${new URLSearchParams({ q: value, type })}`, 'data-type': type }, value);
+}
+
+/** A field's value: text as it is, numbers and booleans as written, objects (evidence lists) as indented JSON. */
+function fieldValue(value) {
+  if (value !== null && typeof value === 'object') return el('pre', {}, JSON.stringify(value, null, 2));
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+async function alertsPage(params) {
+  const [rules, integrations] = await Promise.all([
+    api('GET', '/rules').then((r) => r.rules).catch(() => []),
+    api('GET', '/integrations').then((r) => r.integrations).catch(() => []),
+  ]);
+  const select = (id, anyLabel, options) => el('select', { id, 'aria-label': anyLabel }, el('option', { value: '' }, anyLabel),
+    ...options.map(([value, label]) => el('option', { value, selected: params.get(id) === value }, label)));
+  const status = select('status', 'any status', ALERT_STATUSES.map((s) => [s, s]));
+  const severity = select('severity', 'any severity', SEVERITIES.map((s) => [s, s]));
+  const knownRule = params.get('rule') && !rules.some((r) => r.id === params.get('rule')) ? [[params.get('rule'), params.get('rule')]] : [];
+  const rule = select('rule', 'any rule', [...rules.map((r) => [r.id, `${r.title} (${r.id})`]), ...knownRule]);
+  const knownIntegration = params.get('integration') && !integrations.some((i) => i.name === params.get('integration')) ? [[params.get('integration'), params.get('integration')]] : [];
+  const integration = select('integration', 'any integration', [...integrations.map((i) => [i.name, i.name]), ...knownIntegration]);
+  const hours = select('hours', 'any time', [['1', 'last hour'], ['24', 'last 24 hours'], ['168', 'last 7 days'], ['720', 'last 30 days']]);
+  const form = el('form', { class: 'panel filters alert-filters', id: 'alert-filters' }, status, severity, rule, integration, hours, el('button', { type: 'submit' }, 'Filter'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const p = new URLSearchParams();
+    for (const node of [status, severity, rule, integration, hours]) if (node.value) p.set(node.id, node.value);
+    location.hash = `#/alerts?${p}`;
+  });
+  const rows = el('tbody', {});
+  const table = el('table', { class: 'panel', id: 'alerts' },
+    el('thead', {}, el('tr', {}, ...['Time', 'Severity', 'Status', 'Integration', 'Rule', 'Title'].map((h) => el('th', {}, h)))), rows);
+  const more = el('button', { type: 'button', id: 'more', hidden: true }, 'More');
+  const message = el('p', { id: 'alerts-message' });
+  const detail = el('div', { id: 'detail' });
+  show(el('h2', {}, 'Alerts'), form, table, el('div', { class: 'actions' }, more), message, detail);
+
+  const query = new URLSearchParams({ limit: '50' });
+  for (const k of ['status', 'severity', 'rule', 'integration']) if (params.get(k)) query.set(k, params.get(k));
+  if (params.get('hours')) query.set('since', new Date(Date.now() - Number(params.get('hours')) * 3_600_000).toISOString());
+  let cursor = null;
+  const load = async () => {
+    try {
+      const page = await api('GET', `/alerts?${query}${cursor ? `&${new URLSearchParams({ cursor })}` : ''}`);
+      rows.append(...page.alerts.map((a) => alertRow(a, detail)));
+      cursor = page.next;
+      more.hidden = cursor === null;
+      message.textContent = rows.children.length === 0 ? 'No matching alerts.' : '';
+    } catch (err) { message.className = 'error'; message.textContent = err.message; }
+  };
+  more.addEventListener('click', () => { void load(); });
+  await load();
+}
+
+function alertRow(a, detail) {
+  return el('tr', { class: 'alert', 'data-alert-id': a.id },
+    el('td', {}, when(a.time)),
+    el('td', { class: `sev-${a.severity}` }, a.severity),
+    el('td', { class: `status status-${a.status}` }, a.status),
+    el('td', {}, a.integration),
+    el('td', { title: a.rule }, a.ruleTitle ?? a.rule),
+    el('td', {}, el('button', { type: 'button', class: 'indicator open', onclick: () => { void showAlert(detail, a.id); } }, a.title),
+      a.absorbed > 0 ? el('span', { class: 'muted' }, ` (+${a.absorbed} more)`) : null));
+}
+
+async function showAlert(detail, id) {
+  let a;
+  try { a = await api('GET', `/alerts/${encodeURIComponent(id)}`); } catch (err) { detail.replaceChildren(el('p', { class: 'error' }, err.message)); return; }
+  const error = el('p', { class: 'error', role: 'alert' });
+  const setStatus = async (status) => {
+    try {
+      const updated = await api('POST', `/alerts/${encodeURIComponent(id)}/status`, { status });
+      // The list row follows, so the table and the detail agree without reloading the page.
+      const cell = [...document.querySelectorAll('tr.alert')].find((tr) => tr.dataset.alertId === id)?.querySelector('td.status');
+      if (cell) { cell.textContent = updated.status; cell.className = `status status-${updated.status}`; }
+      await showAlert(detail, id);
+    } catch (err) { error.textContent = err.message; }
+  };
+  const row = (label, ...value) => el('tr', {}, el('th', {}, label), el('td', {}, ...value));
+  detail.replaceChildren(el('section', { class: 'panel', id: 'alert-detail', 'data-alert-id': a.id },
+    el('h3', {}, a.title),
+    el('table', { class: 'kv' },
+      row('Rule', a.ruleTitle ? `${a.ruleTitle} (${a.rule})` : a.rule, a.ruleDescription ? el('div', { class: 'muted' }, a.ruleDescription) : null),
+      row('Severity', el('span', { class: `sev-${a.severity}` }, a.severity)),
+      row('Status', el('span', { id: 'alert-status', class: `status-${a.status}` }, a.status), ' ',
+        ...STATUS_ACTIONS.filter(([s]) => s !== a.status).map(([s, label]) => el('button', { type: 'button', class: `set-${s}`, onclick: () => { void setStatus(s); } }, label))),
+      row('Time', when(a.time)),
+      row('Integration', a.integration),
+      row('Group key', a.groupKey),
+      row('Raised', when(a.raisedAt)),
+      row('Updated', when(a.updatedAt)),
+      a.absorbed > 0 ? row('Absorbed', `${a.absorbed} later matches folded into this alert`) : null),
+    error,
+    el('h4', {}, 'Fields'),
+    el('table', { class: 'kv', id: 'alert-fields' }, ...Object.entries(a.fields).map(([k, v]) => row(k, fieldValue(v)))),
+    el('h4', {}, `Matched signals (${a.matchedSignals.length})`),
+    el('table', { id: 'matched-signals' },
+      el('tr', {}, ...['Time', 'Check', 'Severity', 'Title', 'Indicators'].map((h) => el('th', {}, h))),
+      ...a.matchedSignals.map((s) => s.missing
+        ? el('tr', { class: 'signal missing' }, el('td', { colspan: 5, class: 'muted' }, `${s.check} ${s.recordId} (version ${s.version}): no longer stored`))
+        : el('tr', { class: 'signal' },
+          el('td', {}, when(s.time)), el('td', {}, s.check), el('td', { class: `sev-${s.severity}` }, s.severity), el('td', {}, s.title),
+          el('td', {}, ...Object.entries(s.indicators).map(([type, values]) => el('div', {}, el('span', { class: 'muted' }, `${type}: `), ...values.map((v) => indicatorLink(type, v))))))))));
+}
+
 // ---- routing ---------------------------------------------------------------------------------------------------
 
 async function route() {
@@ -285,6 +403,7 @@ async function route() {
   if (path === '/setup' && session.setupRequired) return setupPage(params.get('token') ?? '');
   if (!session.authenticated) return loginPage();
   if (path === '/search') return searchPage(params);
+  if (path === '/alerts') return alertsPage(params);
   return integrationsPage();
 }
 
