@@ -81,8 +81,7 @@ describe('SignalStage', () => {
     await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 6 }, (_, i) => failedSignIn('carol@contoso.com', i)), 'c1');
     expect(await new SignalStage({ store, logger, owner: 'first' }).drain()).toBe(true);
     expect((await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force')).toEqual([]);
-    // The first owner's lease is still live: release it as a stopping process would (run() does on stop).
-    await store.releaseSignalStage('first');
+    // drain() let go of the lease: the next process takes the stage at once.
     await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 6 }, (_, i) => failedSignIn('carol@contoso.com', 6 + i)), 'c2');
     expect(await new SignalStage({ store, logger, owner: 'second' }).drain()).toBe(true);
     const alerts = (await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force');

@@ -42,7 +42,9 @@ export interface StageThreadOptions extends StageThreadInput {
 
 export function startSignalStageThread(opts: StageThreadOptions): StageThread {
   const { logWrite, onFailure, ...input } = opts;
-  const worker = new Worker(new URL('./signal-stage-worker.ts', import.meta.url), { workerData: input });
+  // A small young generation, as the main thread's --max-semi-space-size=4: the stage allocates a batch's worth of
+  // short-lived objects at a time, and V8's default nursery (16 MB semi-spaces) would only add to the peak RSS.
+  const worker = new Worker(new URL('./signal-stage-worker.ts', import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
   const write = logWrite ?? ((line: string) => process.stderr.write(line));
   const idleWaiters = new Map<number, (held: boolean) => void>();
   const alertListeners: Array<(count: number, at: number) => void> = [];

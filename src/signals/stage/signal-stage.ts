@@ -220,9 +220,15 @@ export class SignalStage {
    * holds the stage: it will process the records itself.
    */
   async drain(): Promise<boolean> {
-    for (;;) {
-      const n = await this.processBatch();
-      if (n === 0) return this.#holding;
+    try {
+      for (;;) {
+        const n = await this.processBatch();
+        if (n === 0) return this.#holding;
+      }
+    } finally {
+      // A one-off drain (poll --once, tests) must not keep others out for a lease period after it is done.
+      if (this.#holding) await this.#store.releaseSignalStage(this.#owner).catch(() => undefined);
+      this.#holding = false;
     }
   }
 
