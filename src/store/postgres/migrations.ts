@@ -194,7 +194,7 @@ const SIGNAL_KEYS_SQL = `
     CROSS JOIN LATERAL unnest(s.search) k
     WHERE k.positions IS NULL AND k.lexeme ~ '^i[0-9a-f]{6}[xh]'
     GROUP BY s.sid, s.time_us, 'v' || substr(k.lexeme, 8);
-  CREATE INDEX signal_keys_by_key ON signal_keys (key, time_us, sid);
+  CREATE INDEX signal_keys_by_day ON signal_keys ((time_us / 86400000000), key, time_us, sid);
   CREATE INDEX signal_keys_by_signal ON signal_keys (sid);
   CREATE FUNCTION azsec_drop_signal_keys() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN

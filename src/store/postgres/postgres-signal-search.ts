@@ -23,6 +23,9 @@ import { pgText, typeCode } from './write-signals.ts';
 /** How many of the newest signals a search probes in time order before it asks the GIN index. */
 const RECENT_WINDOW = 10_000;
 
+/** One day in microseconds: the unit of signal_keys_by_day (migration 6); the expression must match the index's. */
+const DAY_US = '86400000000';
+
 interface HitRow {
   time_us: string;
   sid: string;
@@ -94,6 +97,36 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   // Which signals, by keys only; the wide columns (the signal JSON, often TOASTed) are read for the page alone. An
   // indicator search without other filters never touches signals until then.
   const from = !keyed ? 'signals s' : where.length > 0 ? 'signal_keys k JOIN signals s ON s.sid = k.sid' : 'signal_keys k';
+  // An indicator walks the days from the newest down (signal_keys_by_day: one index range per day, stopping once a
+  // page is full), bounded by the stored signals' first and last times and by since, until and the cursor.
+  let hiBound: bigint | null = null;
+  let loBound: bigint | null = null;
+  if (keyed) {
+    if (query.cursor !== undefined) hiBound = decodeCursor(query.cursor, ['t', 's']).t;
+    if (query.until !== undefined) {
+      const until = BigInt(micros('until', query.until)) - 1n;
+      hiBound = hiBound === null || until < hiBound ? until : hiBound;
+    }
+    if (query.since !== undefined) loBound = BigInt(micros('since', query.since));
+  }
+  const keyedSql = (): string => `
+    SELECT ${columns}
+    FROM signals s
+    JOIN (
+      SELECT h.sid
+      FROM (SELECT min(time_us) AS lo, max(time_us) AS hi FROM signals) r
+      CROSS JOIN LATERAL generate_series(
+        least(r.hi, ${param(hiBound === null ? null : hiBound.toString())}::bigint) / ${DAY_US},
+        greatest(r.lo, ${param(loBound === null ? null : loBound.toString())}::bigint) / ${DAY_US}, -1::bigint) d(day)
+      CROSS JOIN LATERAL (
+        SELECT ${k} AS sid FROM ${from}
+        WHERE ${t} / ${DAY_US} = d.day AND ${all.join(' AND ')}
+        ORDER BY ${t} DESC, ${k} DESC
+        LIMIT ${limit}
+      ) h
+      LIMIT ${limit}
+    ) hit ON hit.sid = s.sid
+    ORDER BY s.time_us DESC, s.sid DESC`;
   const full = `
     SELECT ${columns}
     FROM signals s
@@ -105,7 +138,9 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
     ) hit ON hit.sid = s.sid
     ORDER BY s.time_us DESC, s.sid DESC`;
   let rows: HitRow[];
-  if (keyed || phrases.length === 0) {
+  if (keyed) {
+    rows = await runQuery<HitRow>(pool, 'searchSignals', keyedSql(), values);
+  } else if (phrases.length === 0) {
     rows = await runQuery<HitRow>(pool, 'searchSignals', full, values);
   } else {
     // A common word matches many signals: the GIN index then yields them all and PostgreSQL sorts them (seconds at
