@@ -24,7 +24,10 @@ import { pgText, typeCode } from './write-signals.ts';
 const RECENT_WINDOW = 10_000;
 
 /** One day in microseconds: the unit of signal_keys_by_day (migration 6); the expression must match the index's. */
-const DAY_US = '86400000000';
+const DAY_US = 86_400_000_000n;
+
+/** The day of the greatest bigint time (no time_us is beyond it): "no upper bound". */
+const MAX_DAY = 9_223_372_036_854_775_807n / DAY_US;
 
 interface HitRow {
   time_us: string;
@@ -97,36 +100,49 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   // Which signals, by keys only; the wide columns (the signal JSON, often TOASTed) are read for the page alone. An
   // indicator search without other filters never touches signals until then.
   const from = !keyed ? 'signals s' : where.length > 0 ? 'signal_keys k JOIN signals s ON s.sid = k.sid' : 'signal_keys k';
-  // An indicator walks the days from the newest down (signal_keys_by_day: one index range per day, stopping once a
-  // page is full), bounded by the stored signals' first and last times and by since, until and the cursor.
-  let hiBound: bigint | null = null;
-  let loBound: bigint | null = null;
+  // An indicator walks the days that hold keys, from the newest down (signal_keys_by_day: one index range of the key
+  // per day, stopping once a page is full). Each next day is found through the index (the greatest day below the
+  // current one), so a gap of years, or one signal dated in year 1, costs one step rather than one per empty day.
+  // Days are bounded by since, until and the cursor (the time_us bounds in `all` then cut inside the edge days).
+  let hiDay: bigint | null = null;
+  let loDay: bigint | null = null;
   if (keyed) {
-    if (query.cursor !== undefined) hiBound = decodeCursor(query.cursor, ['t', 's']).t;
+    let hi: bigint | null = query.cursor === undefined ? null : decodeCursor(query.cursor, ['t', 's']).t;
     if (query.until !== undefined) {
       const until = BigInt(micros('until', query.until)) - 1n;
-      hiBound = hiBound === null || until < hiBound ? until : hiBound;
+      hi = hi === null || until < hi ? until : hi;
     }
-    if (query.since !== undefined) loBound = BigInt(micros('since', query.since));
+    // BigInt division truncates toward zero, as PostgreSQL's bigint division does: the same day numbers.
+    if (hi !== null) hiDay = hi / DAY_US;
+    if (query.since !== undefined) loDay = BigInt(micros('since', query.since)) / DAY_US;
   }
-  const keyedSql = (): string => `
+  const keyedSql = (): string => {
+    const day = `(time_us / ${DAY_US})`;
+    const hiParam = `coalesce(${param(hiDay === null ? null : hiDay.toString())}::bigint, ${MAX_DAY})`;
+    const loParam = `coalesce(${param(loDay === null ? null : loDay.toString())}::bigint, ${-MAX_DAY - 1n})`;
+    return `
+    WITH RECURSIVE days (day) AS (
+      SELECT (SELECT max${day} FROM signal_keys WHERE ${day} <= ${hiParam})
+      UNION ALL
+      SELECT (SELECT max${day} FROM signal_keys WHERE ${day} < days.day)
+      FROM days WHERE days.day > ${loParam}
+    )
     SELECT ${columns}
     FROM signals s
     JOIN (
       SELECT h.sid
-      FROM (SELECT min(time_us) AS lo, max(time_us) AS hi FROM signals) r
-      CROSS JOIN LATERAL generate_series(
-        least(r.hi, ${param(hiBound === null ? null : hiBound.toString())}::bigint) / ${DAY_US},
-        greatest(r.lo, ${param(loBound === null ? null : loBound.toString())}::bigint) / ${DAY_US}, -1::bigint) d(day)
+      FROM days
       CROSS JOIN LATERAL (
         SELECT ${k} AS sid FROM ${from}
-        WHERE ${t} / ${DAY_US} = d.day AND ${all.join(' AND ')}
+        WHERE ${t} / ${DAY_US} = days.day AND ${all.join(' AND ')}
         ORDER BY ${t} DESC, ${k} DESC
         LIMIT ${limit}
       ) h
+      WHERE days.day >= ${loParam}
       LIMIT ${limit}
     ) hit ON hit.sid = s.sid
     ORDER BY s.time_us DESC, s.sid DESC`;
+  };
   const full = `
     SELECT ${columns}
     FROM signals s
