@@ -82,6 +82,24 @@ describe.skipIf(!available)('PostgreSQL signal keys', () => {
     ]);
   });
 
+  it('pages an indicator across days years apart, before 1970 included, newest first, within since and until', async () => {
+    const store = await open(await freshUrl());
+    const times = ['0001-01-01T00:00:00.000Z', '1969-12-31T23:59:59.000Z', '1970-01-01T00:00:01.000Z', '2026-02-01T10:00:00.000Z', '2026-02-01T11:00:00.000Z', '2026-03-05T00:00:00.000Z'];
+    const records = times.map((time, i) => signalRecord({ id: `s${i}`, time, indicators: { ip: ['192.0.2.1'] } }));
+    records.push(signalRecord({ id: 'other', time: '2026-02-02T00:00:00.000Z', indicators: { ip: ['192.0.2.2'] } }));
+    await store.commit('contoso', 'auditLogs.signIns', records, undefined);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.searchSignals({ indicator: '192.0.2.1', limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+      seen.push(...page.results.map((h) => h.recordId));
+      cursor = page.next ?? undefined;
+    } while (cursor !== undefined);
+    expect(seen).toEqual(['s5', 's4', 's3', 's2', 's1', 's0']);
+    const window = await store.searchSignals({ indicator: '192.0.2.1', since: '1969-12-31T23:59:59.000Z', until: '2026-02-01T11:00:00.000Z', limit: 10 });
+    expect(window.results.map((h) => h.recordId)).toEqual(['s3', 's2', 's1']);
+  });
+
   it('drops the keys of replaced and purged signals, so no key row outlives its signal', async () => {
     const store = await open(await freshUrl());
     await store.commit('contoso', 'auditLogs.signIns', [signalRecord({ id: 'a', indicators: { ip: ['198.51.100.1'] } })], undefined);
