@@ -1,7 +1,8 @@
 // Reads signals on PostgreSQL: getSignal, countSignals and searchSignals. Results are ordered by (time_us, sid)
 // descending and paged by keyset on that pair (never OFFSET):
-// - an indicator walks its key's range of signal_keys_by_key backwards (key, time_us, sid): newest first, stopping
-//   after one page, whether the value is common or rare (migration 6);
+// - an indicator reads its key's range in signal_keys_by_day (day, key, time_us, sid) backwards, day by day from the
+//   newest day that holds keys: newest first, stopping after one page, whether the value is common or rare (a rare
+//   one costs one index probe per day that holds keys; migration 6);
 // - text alone (words, a `search @@ tsquery` on the GIN index): the newest RECENT_WINDOW signals are probed first in
 //   time order (common words fill the page there); only when they do not, the GIN index answers (rare words: few
 //   matches to sort). The planner alone sorted every match of a common word;

@@ -1,9 +1,10 @@
 // Writes signals on PostgreSQL inside a transaction the caller owns. One statement per batch: the signals travel as
 // one JSON parameter, so a page of 1,000 signals is one round trip. Each signal's search vector holds the words of its
 // title and text; its indicator keys go to signal_keys, one row per distinct value ("v" + the encoded value,
-// indicator-keys.ts) with the signal's time and the codes of the types it appears under, in a B-tree on
-// (key, time_us, sid) that yields a value's newest signals first (migration 6). That costs one B-tree insert per
-// value; the GIN weight-A lexemes it replaced were cheaper to write but made a common value's first page take seconds.
+// indicator-keys.ts) with the signal's time and the codes of the types it appears under, indexed by
+// (day, key, time_us, sid) so a search yields a value's newest signals first (migration 6). That costs one B-tree
+// insert per value, kept within the current day's part of the index; the GIN weight-A lexemes it replaced were
+// cheaper to write but made a common value's first page take seconds.
 import type { PoolClient } from 'pg';
 import type { CheckId } from '../../core/check-ids.ts';
 import type { Signal } from '../../signals/signal.ts';
