@@ -100,6 +100,26 @@ describe.skipIf(!available)('PostgreSQL signal keys', () => {
     expect(window.results.map((h) => h.recordId)).toEqual(['s3', 's2', 's1']);
   });
 
+  it('combines a value held by more than 5,000 signals with a rare word (the text then leads), types and paging included', async () => {
+    const store = await open(await freshUrl());
+    for (let page = 0; page < 6; page += 1) {
+      const records = Array.from({ length: 1_000 }, (_, i) => {
+        const n = page * 1_000 + i;
+        const rare = n === 17 || n === 4_321 || n === 5_999;
+        const time = new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
+        return signalRecord({ id: `c${n}`, time, title: rare ? 'quokka sighting' : 'routine sign-in', indicators: { ip: ['192.0.2.50'] } });
+      });
+      await store.commit('contoso', 'auditLogs.signIns', records, undefined);
+    }
+    const first = await store.searchSignals({ indicator: '192.0.2.50', text: 'quokka', limit: 2 });
+    expect(first.results.map((h) => h.recordId)).toEqual(['c5999', 'c4321']);
+    const rest = await store.searchSignals({ indicator: '192.0.2.50', text: 'quokka', limit: 2, cursor: first.next ?? '' });
+    expect(rest.results.map((h) => h.recordId)).toEqual(['c17']);
+    expect(rest.next).toBeNull();
+    expect((await store.searchSignals({ indicator: '192.0.2.50', indicatorType: 'host', text: 'quokka', limit: 5 })).results).toEqual([]);
+    expect((await store.searchSignals({ indicator: '192.0.2.51', text: 'quokka', limit: 5 })).results).toEqual([]);
+  });
+
   it('drops the keys of replaced and purged signals, so no key row outlives its signal', async () => {
     const store = await open(await freshUrl());
     await store.commit('contoso', 'auditLogs.signIns', [signalRecord({ id: 'a', indicators: { ip: ['198.51.100.1'] } })], undefined);

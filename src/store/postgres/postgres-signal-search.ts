@@ -2,7 +2,8 @@
 // descending and paged by keyset on that pair (never OFFSET):
 // - an indicator reads its key's range in signal_keys_by_day (day, key, time_us, sid) backwards, day by day from the
 //   newest day that holds keys: newest first, stopping after one page, whether the value is common or rare (a rare
-//   one costs one index probe per day that holds keys; migration 6);
+//   one costs one index probe per day that holds keys; migration 6). With text as well, a value held by more than
+//   KEY_BUDGET signals lets the text lead instead (below), each candidate checked for the key by sid;
 // - text alone (words, a `search @@ tsquery` on the GIN index): the newest RECENT_WINDOW signals are probed first in
 //   time order (common words fill the page there); only when they do not, the GIN index answers (rare words: few
 //   matches to sort). The planner alone sorted every match of a common word;
@@ -57,31 +58,20 @@ function wordsQuery(phrases: string[][]): string {
   return phrases.map((tokens) => `(${tokens.map((t) => `'${t}':D`).join(' <-> ')})`).join(' & ');
 }
 
-export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
-  checkLimit(query.limit);
-  const blankText = query.text === undefined || query.text.trim() === '';
-  const phrases = blankText ? [] : searchPhrases(query.text ?? '');
-  if (!blankText && phrases.length === 0) return { results: [], next: null };
+/** Up to how many of an indicator's newest signals a search with text reads before it lets the text lead instead. */
+const KEY_BUDGET = 5_000;
 
-  const values: unknown[] = [];
-  // PostgreSQL text cannot hold NUL: stored values had it replaced (write-signals.ts), so the query is treated alike.
-  const param = (value: unknown): string => {
-    values.push(typeof value === 'string' ? pgText(value) : value);
-    return `$${values.length}`;
-  };
-  const where: string[] = [];
-  // With an indicator the walk is signal_keys' range of its key (time and sid come from there, so the order is the
-  // index's); other filters look the signal up by sid.
-  const keyed = query.indicator !== undefined;
-  const t = keyed ? 'k.time_us' : 's.time_us';
-  const k = keyed ? 'k.sid' : 's.sid';
-  const keyWhere: string[] = [];
-  if (query.indicator !== undefined) {
-    keyWhere.push(`k.key = ${param(anyTypeKey(query.indicator))}`);
-    if (query.indicatorType !== undefined) keyWhere.push(`${param(typeCode(query.indicatorType))} = ANY (k.types)`);
-  }
-  if (phrases.length > 0) where.push(`s.search @@ to_tsquery('simple', ${param(wordsQuery(phrases))})`);
-  // Time bounds go into `bounds` (they also limit the recent-window probe below), the other filters into `where`.
+type Param = (value: unknown) => string;
+
+/** The conditions on a signal_keys row `k` that select the indicator (and its type). */
+function keyConditions(param: Param, indicator: string, type: SignalQuery['indicatorType']): string[] {
+  const conditions = [`k.key = ${param(anyTypeKey(indicator))}`];
+  if (type !== undefined) conditions.push(`${param(typeCode(type))} = ANY (k.types)`);
+  return conditions;
+}
+
+/** Cursor, since and until as conditions on the time and sid columns named. */
+function timeBounds(param: Param, query: SignalQuery, t: string, k: string): string[] {
   const bounds: string[] = [];
   if (query.cursor !== undefined) {
     const cursor = decodeCursor(query.cursor, ['t', 's']);
@@ -89,6 +79,104 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   }
   if (query.since !== undefined) bounds.push(`${t} >= ${param(micros('since', query.since))}`);
   if (query.until !== undefined) bounds.push(`${t} < ${param(micros('until', query.until))}`);
+  return bounds;
+}
+
+/**
+ * The days that hold keys, newest first, as a recursive CTE `days (day)` (evaluated only as far as the query reads
+ * it), and the condition that cuts it at the lowest day. Each next day is found through signal_keys_by_day (the
+ * greatest day below the current one), so a gap of years, or one signal dated in year 1, costs one step rather than
+ * one per empty day. Days are bounded by since, until and the cursor (time bounds then cut inside the edge days).
+ */
+function keyDays(param: Param, query: SignalQuery): { cte: string; inRange: string } {
+  let hi: bigint | null = query.cursor === undefined ? null : decodeCursor(query.cursor, ['t', 's']).t;
+  if (query.until !== undefined) {
+    const until = BigInt(micros('until', query.until)) - 1n;
+    hi = hi === null || until < hi ? until : hi;
+  }
+  // BigInt division truncates toward zero, as PostgreSQL's bigint division does: the same day numbers.
+  const hiDay = hi === null ? MAX_DAY : hi / DAY_US;
+  const loDay = query.since === undefined ? -MAX_DAY - 1n : BigInt(micros('since', query.since)) / DAY_US;
+  const day = `(time_us / ${DAY_US})`;
+  const lo = param(loDay.toString());
+  return {
+    cte: `
+    WITH RECURSIVE days (day) AS (
+      SELECT (SELECT max${day} FROM signal_keys WHERE ${day} <= ${param(hiDay.toString())}::bigint)
+      UNION ALL
+      SELECT (SELECT max${day} FROM signal_keys WHERE ${day} < days.day)
+      FROM days WHERE days.day > ${lo}::bigint
+    )`,
+    inRange: `days.day >= ${lo}::bigint`,
+  };
+}
+
+/** How many signals hold the indicator within the query's time bounds, counted up to `cap` (index only). */
+async function countKeyed(pool: Pool, query: SignalQuery & { indicator: string }, cap: number): Promise<number> {
+  const values: unknown[] = [];
+  const param: Param = (value) => {
+    values.push(typeof value === 'string' ? pgText(value) : value);
+    return `$${values.length}`;
+  };
+  const conditions = [...keyConditions(param, query.indicator, query.indicatorType), ...timeBounds(param, query, 'k.time_us', 'k.sid')];
+  const days = keyDays(param, query);
+  const capParam = param(cap);
+  const rows = await runQuery<{ n: string }>(
+    pool,
+    'searchSignals',
+    `${days.cte}
+    SELECT count(*) AS n FROM (
+      SELECT 1 FROM days
+      CROSS JOIN LATERAL (
+        SELECT 1 FROM signal_keys k WHERE k.time_us / ${DAY_US} = days.day AND ${conditions.join(' AND ')} LIMIT ${capParam}
+      ) h
+      WHERE ${days.inRange}
+      LIMIT ${capParam}
+    ) c`,
+    values,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export function searchPostgresSignals(pool: Pool, query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
+  return search(pool, query, 'walk');
+}
+
+/**
+ * `walk`: an indicator walks its keys by day (the page of a common value comes from its newest day). With text as
+ * well, a common value could walk far for a rare word; past KEY_BUDGET keys the search runs `exists`: the text leads
+ * (as without an indicator) and each candidate must hold the key.
+ */
+async function search(pool: Pool, query: SignalQuery, mode: 'walk' | 'exists'): Promise<{ results: SignalHit[]; next: string | null }> {
+  checkLimit(query.limit);
+  const blankText = query.text === undefined || query.text.trim() === '';
+  const phrases = blankText ? [] : searchPhrases(query.text ?? '');
+  if (!blankText && phrases.length === 0) return { results: [], next: null };
+
+  const values: unknown[] = [];
+  // PostgreSQL text cannot hold NUL: stored values had it replaced (write-signals.ts), so the query is treated alike.
+  const param: Param = (value) => {
+    values.push(typeof value === 'string' ? pgText(value) : value);
+    return `$${values.length}`;
+  };
+  if (mode === 'walk' && query.indicator !== undefined && phrases.length > 0) {
+    if ((await countKeyed(pool, { ...query, indicator: query.indicator }, KEY_BUDGET)) >= KEY_BUDGET) return search(pool, query, 'exists');
+  }
+  const where: string[] = [];
+  // With an indicator the walk is signal_keys' range of its key (time and sid come from there, so the order is the
+  // index's); other filters look the signal up by sid.
+  const keyed = query.indicator !== undefined && mode === 'walk';
+  const t = keyed ? 'k.time_us' : 's.time_us';
+  const k = keyed ? 'k.sid' : 's.sid';
+  const keyWhere: string[] = [];
+  if (query.indicator !== undefined) {
+    const conditions = keyConditions(param, query.indicator, query.indicatorType);
+    if (keyed) keyWhere.push(...conditions);
+    else where.push(`EXISTS (SELECT 1 FROM signal_keys k WHERE k.sid = s.sid AND ${conditions.join(' AND ')})`);
+  }
+  if (phrases.length > 0) where.push(`s.search @@ to_tsquery('simple', ${param(wordsQuery(phrases))})`);
+  // Time bounds go into `bounds` (they also limit the recent-window probe below), the other filters into `where`.
+  const bounds = timeBounds(param, query, t, k);
   if (query.integration !== undefined) where.push(`s.integration = ${param(query.integration)}`);
   if (query.check !== undefined) where.push(`s.check_id = ${param(query.check)}`);
   if (query.kind !== undefined) where.push(`s.kind = ${param(query.kind)}`);
@@ -102,32 +190,10 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
   // indicator search without other filters never touches signals until then.
   const from = !keyed ? 'signals s' : where.length > 0 ? 'signal_keys k JOIN signals s ON s.sid = k.sid' : 'signal_keys k';
   // An indicator walks the days that hold keys, from the newest down (signal_keys_by_day: one index range of the key
-  // per day, stopping once a page is full). Each next day is found through the index (the greatest day below the
-  // current one), so a gap of years, or one signal dated in year 1, costs one step rather than one per empty day.
-  // Days are bounded by since, until and the cursor (the time_us bounds in `all` then cut inside the edge days).
-  let hiDay: bigint | null = null;
-  let loDay: bigint | null = null;
-  if (keyed) {
-    let hi: bigint | null = query.cursor === undefined ? null : decodeCursor(query.cursor, ['t', 's']).t;
-    if (query.until !== undefined) {
-      const until = BigInt(micros('until', query.until)) - 1n;
-      hi = hi === null || until < hi ? until : hi;
-    }
-    // BigInt division truncates toward zero, as PostgreSQL's bigint division does: the same day numbers.
-    if (hi !== null) hiDay = hi / DAY_US;
-    if (query.since !== undefined) loDay = BigInt(micros('since', query.since)) / DAY_US;
-  }
+  // per day, stopping once a page is full).
   const keyedSql = (): string => {
-    const day = `(time_us / ${DAY_US})`;
-    const hiParam = `coalesce(${param(hiDay === null ? null : hiDay.toString())}::bigint, ${MAX_DAY})`;
-    const loParam = `coalesce(${param(loDay === null ? null : loDay.toString())}::bigint, ${-MAX_DAY - 1n})`;
-    return `
-    WITH RECURSIVE days (day) AS (
-      SELECT (SELECT max${day} FROM signal_keys WHERE ${day} <= ${hiParam})
-      UNION ALL
-      SELECT (SELECT max${day} FROM signal_keys WHERE ${day} < days.day)
-      FROM days WHERE days.day > ${loParam}
-    )
+    const days = keyDays(param, query);
+    return `${days.cte}
     SELECT ${columns}
     FROM signals s
     JOIN (
@@ -139,7 +205,7 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery): Pro
         ORDER BY ${t} DESC, ${k} DESC
         LIMIT ${limit}
       ) h
-      WHERE days.day >= ${loParam}
+      WHERE ${days.inRange}
       LIMIT ${limit}
     ) hit ON hit.sid = s.sid
     ORDER BY s.time_us DESC, s.sid DESC`;
