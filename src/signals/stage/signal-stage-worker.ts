@@ -30,7 +30,7 @@ function handle(message: StageThreadRequest): void {
 port.on('message', handle);
 
 try {
-  const store = await openStore({ dataDir: input.dataDir, storeUrl: input.storeUrl, replayableWrites: true });
+  const store = await openStore({ dataDir: input.dataDir, storeUrl: input.storeUrl, replayableWrites: true, backgroundCheckpoints: false });
   try {
     stage = new SignalStage({
       store,

@@ -5,14 +5,12 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { quietSqliteExperimentalWarning } from '../../core/quiet-warnings.ts';
+import { CLOSE, IDLE } from './wal-checkpoint-signal.ts';
 
 // A worker thread has its own process 'warning' listeners: filter there too, before node:sqlite loads.
 quietSqliteExperimentalWarning();
 const { DatabaseSync: Database } = await import('node:sqlite');
 
-export const IDLE = 0;
-export const WANTED = 1;
-export const CLOSE = 2;
 
 interface CheckpointWorkerData {
   path: string;

@@ -7,7 +7,7 @@
 // checkpointing only decides when the main file catches up.
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
-import { CLOSE, IDLE, WANTED } from './wal-checkpoint-worker.ts';
+import { CLOSE, IDLE, WANTED } from './wal-checkpoint-signal.ts';
 
 /** WAL pages after which the committing connection checkpoints by itself (SQLite's default is 1,000). */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 8_192;
