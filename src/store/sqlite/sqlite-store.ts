@@ -35,7 +35,7 @@ import { SqliteSignalReader } from './sqlite-signal-reader.ts';
 import { SqliteSignalStage } from './sqlite-signal-stage.ts';
 import { SqliteSignalWriter } from './sqlite-signal-writer.ts';
 import { querySqliteReadOnly } from './sqlite-sql-query.ts';
-import { NO_CHECKPOINTER, startWalCheckpointer } from './wal-checkpointer.ts';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, NO_CHECKPOINTER, startWalCheckpointer } from './wal-checkpointer.ts';
 import type { WalCheckpointer } from './wal-checkpointer.ts';
 import {
   CHECK_STATE_COLUMNS,
@@ -87,7 +87,12 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   let checkpointer = NO_CHECKPOINTER;
   try {
     migrate(db);
-    if (opts.replayableWrites === true) db.exec('PRAGMA synchronous = NORMAL');
+    if (opts.replayableWrites === true) {
+      db.exec('PRAGMA synchronous = NORMAL');
+      // This connection shares the file with a process's main connection, whose checkpointer thread does the work;
+      // its own checkpoints only bound the WAL when that one falls behind.
+      if (opts.backgroundCheckpoints === false) db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    }
     const inMemory = opts.path === ':memory:' || opts.path === '';
     if (opts.backgroundCheckpoints !== false && !inMemory) checkpointer = startWalCheckpointer(db, opts.path, busyTimeoutMs);
     return new SqliteStore(db, opts.path, checkpointer, opts.clock ?? systemClock, pageSize);
