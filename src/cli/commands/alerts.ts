@@ -2,7 +2,7 @@
 // signals; `alerts ack|close|reopen ID` sets its status.
 import { parseArgs } from 'node:util';
 import { openApp } from '../../app/open-app.ts';
-import { isCheckId } from '../../core/check-ids.ts';
+import { alertView, matchedSignals } from '../../app/alert-view.ts';
 import { AzsecError } from '../../core/errors.ts';
 import { SEVERITIES } from '../../signals/signal.ts';
 import type { Severity } from '../../signals/signal.ts';
@@ -36,24 +36,6 @@ function isoOption(name: string, value: string | undefined): string | undefined 
   if (value === undefined) return undefined;
   if (Number.isNaN(Date.parse(value))) throw new AzsecError('ERR_CONFIG_INVALID', `--${name}: "${value}" is not an ISO 8601 time`);
   return new Date(Date.parse(value)).toISOString();
-}
-
-function alertJson(a: StoredAlert): Record<string, unknown> {
-  return {
-    id: a.id,
-    rule: a.ruleId,
-    severity: a.severity,
-    status: a.status,
-    time: a.time,
-    integration: a.integration,
-    groupKey: a.groupKey,
-    title: a.title,
-    absorbed: a.absorbed,
-    signals: a.signals,
-    fields: a.fields,
-    raisedAt: a.raisedAt,
-    updatedAt: a.updatedAt,
-  };
 }
 
 function alertLine(a: StoredAlert): string {
@@ -94,7 +76,7 @@ async function listAlerts(args: string[], globals: GlobalOptions, io: CliIo): Pr
   try {
     const page = await app.store.listAlerts(query);
     if (values.json === true) {
-      io.out(JSON.stringify({ alerts: page.alerts.map(alertJson), next: page.next }));
+      io.out(JSON.stringify({ alerts: page.alerts.map(alertView), next: page.next }));
       return 0;
     }
     if (page.alerts.length === 0) io.out('No alerts.');
@@ -114,16 +96,9 @@ async function showAlert(args: string[], globals: GlobalOptions, io: CliIo): Pro
   try {
     const alert = await app.store.getAlert(id);
     if (alert === null) throw new AzsecError('ERR_CONFIG_INVALID', `No alert has the id "${id}" (see azsec alerts).`, { alert: id });
-    const signals = await Promise.all(
-      alert.signals.map(async (ref) => {
-        const s = isCheckId(ref.check) ? await app.store.getSignal(ref.integration, ref.check, ref.recordId, ref.version) : null;
-        return s === null
-          ? { ...ref, missing: true }
-          : { ...ref, time: s.time, severity: s.severity, title: s.title, indicators: s.indicators };
-      }),
-    );
+    const signals = await matchedSignals(app.store, alert);
     if (values.json === true) {
-      io.out(JSON.stringify({ ...alertJson(alert), matchedSignals: signals }));
+      io.out(JSON.stringify({ ...alertView(alert), matchedSignals: signals }));
       return 0;
     }
     io.out(alertLine(alert));

@@ -3,7 +3,7 @@
 // JSON shape as `azsec alerts --json`, plus the rule's catalogue title.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isCheckId } from '../../core/check-ids.ts';
+import { alertView, matchedSignals } from '../../app/alert-view.ts';
 import { AzsecError } from '../../core/errors.ts';
 import { loadInstallationRules } from '../../detections/installation-rules.ts';
 import { ruleCatalogue } from '../../detections/rule-catalogue.ts';
@@ -51,23 +51,9 @@ async function ruleLabels(store: Store): Promise<Map<string, RuleLabel>> {
   return new Map(catalogue.map((r) => [r.id, { id: r.id, title: r.title, description: r.description }]));
 }
 
-function alertView(a: StoredAlert, rules: Map<string, RuleLabel>): Record<string, unknown> {
-  return {
-    id: a.id,
-    rule: a.ruleId,
-    ruleTitle: rules.get(a.ruleId)?.title ?? null,
-    severity: a.severity,
-    status: a.status,
-    time: a.time,
-    integration: a.integration,
-    groupKey: a.groupKey,
-    title: a.title,
-    absorbed: a.absorbed,
-    signals: a.signals,
-    fields: a.fields,
-    raisedAt: a.raisedAt,
-    updatedAt: a.updatedAt,
-  };
+function alertWithRule(a: StoredAlert, rules: Map<string, RuleLabel>): Record<string, unknown> {
+  const { rule, ...rest } = alertView(a);
+  return { id: a.id, rule, ruleTitle: rules.get(a.ruleId)?.title ?? null, ...rest };
 }
 
 export function alertRoutes(api: FastifyInstance, ctx: ConsoleContext): void {
@@ -87,23 +73,14 @@ export function alertRoutes(api: FastifyInstance, ctx: ConsoleContext): void {
     if (q.until !== undefined) query.until = new Date(q.until).toISOString();
     if (q.cursor !== undefined) query.cursor = q.cursor;
     const [page, rules] = await Promise.all([store.listAlerts(query), ruleLabels(store)]);
-    return { alerts: page.alerts.map((a) => alertView(a, rules)), next: page.next };
+    return { alerts: page.alerts.map((a) => alertWithRule(a, rules)), next: page.next };
   });
 
   api.get<{ Params: { id: string } }>('/api/v1/alerts/:id', async (req, reply) => {
     const alert = await store.getAlert(req.params.id);
     if (alert === null) return reply.code(404).send(notFound);
     const rules = await ruleLabels(store);
-    // A matched signal can be gone (its integration's records purged): still listed, by its reference.
-    const matchedSignals = await Promise.all(
-      alert.signals.map(async (ref) => {
-        const s = isCheckId(ref.check) ? await store.getSignal(ref.integration, ref.check, ref.recordId, ref.version) : null;
-        return s === null
-          ? { ...ref, missing: true }
-          : { ...ref, time: s.time, title: s.title, severity: s.severity, indicators: s.indicators };
-      }),
-    );
-    return { ...alertView(alert, rules), ruleDescription: rules.get(alert.ruleId)?.description ?? null, matchedSignals };
+    return { ...alertWithRule(alert, rules), ruleDescription: rules.get(alert.ruleId)?.description ?? null, matchedSignals: await matchedSignals(store, alert) };
   });
 
   api.post<{ Params: { id: string } }>('/api/v1/alerts/:id/status', async (req, reply) => {
@@ -112,7 +89,7 @@ export function alertRoutes(api: FastifyInstance, ctx: ConsoleContext): void {
     if (!(await store.setAlertStatus(req.params.id, parsed.data.status))) return reply.code(404).send(notFound);
     const alert = await store.getAlert(req.params.id);
     if (alert === null) return reply.code(404).send(notFound);
-    return alertView(alert, await ruleLabels(store));
+    return alertWithRule(alert, await ruleLabels(store));
   });
 
   // For the console's rule filter and labels; the rules' tunables stay with `azsec rules`.

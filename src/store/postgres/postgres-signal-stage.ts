@@ -2,11 +2,11 @@
 // skewed clocks agree), the pending records (signal_queue joined to records) and the fenced batch commit, and the
 // alerts it upserts and the console reads. Pages of alerts are newest first on (time_us, aid).
 import type { Pool, PoolClient } from 'pg';
-import type { CheckId } from '../../core/check-ids.ts';
 import { AzsecError } from '../../core/errors.ts';
 import { SEVERITIES } from '../../signals/signal.ts';
-import type { Severity } from '../../signals/signal.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
+import { ALERT_COLUMNS, alertFromRow, alertTimeBound, pendingFromRow } from '../stage-rows.ts';
+import type { AlertRow, PendingRow } from '../stage-rows.ts';
 import type { AlertQuery, AlertStatus, AlertUpsert, JsonValue, PendingRecord, SignalBatchOutput, StoredAlert } from '../store.ts';
 import { isoToMicros } from './iso-micros.ts';
 import { inTransaction, runQuery } from './pg-pool.ts';
@@ -30,17 +30,6 @@ export async function releaseStage(pool: Pool, owner: string): Promise<void> {
   await runQuery(pool, 'releaseSignalStage', 'UPDATE signal_stage SET owner = NULL, lease_expires_ms = 0 WHERE id = 1 AND owner = $1', [owner]);
 }
 
-interface PendingRow {
-  seq: string;
-  integration: string;
-  tenant_id: string;
-  check_id: string;
-  id: string;
-  version: string;
-  time: string;
-  raw: string;
-}
-
 export async function pendingRecords(pool: Pool, limit: number): Promise<PendingRecord[]> {
   const rows = await runQuery<PendingRow>(
     pool,
@@ -50,16 +39,7 @@ export async function pendingRecords(pool: Pool, limit: number): Promise<Pending
      ORDER BY q.seq LIMIT $1`,
     [limit],
   );
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    integration: r.integration,
-    tenantId: r.tenant_id,
-    check: r.check_id as CheckId,
-    id: r.id,
-    version: r.version,
-    time: r.time,
-    raw: r.raw,
-  }));
+  return rows.map(pendingFromRow);
 }
 
 export async function countPending(pool: Pool): Promise<number> {
@@ -138,50 +118,6 @@ export async function detectionState(pool: Pool): Promise<JsonValue | null> {
   return text == null ? null : (JSON.parse(text) as JsonValue);
 }
 
-interface AlertRow {
-  aid: string;
-  id: string;
-  rule_id: string;
-  integration: string;
-  group_key: string;
-  title: string;
-  severity: string;
-  time: string;
-  time_us: string;
-  status: string;
-  absorbed: number;
-  signals: string;
-  fields: string;
-  raised_at: string;
-  updated_at: string;
-}
-
-const COLUMNS = 'aid, id, rule_id, integration, group_key, title, severity, time, time_us, status, absorbed, signals, fields, raised_at, updated_at';
-
-function alertFromRow(row: AlertRow): StoredAlert {
-  return {
-    id: row.id,
-    ruleId: row.rule_id,
-    integration: row.integration,
-    groupKey: row.group_key,
-    title: row.title,
-    severity: row.severity as Severity,
-    time: row.time,
-    status: row.status as AlertStatus,
-    absorbed: Number(row.absorbed),
-    signals: JSON.parse(row.signals) as StoredAlert['signals'],
-    fields: JSON.parse(row.fields) as Record<string, JsonValue>,
-    raisedAt: row.raised_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function timeBound(name: string, iso: string): number {
-  const us = isoToMicros(iso);
-  if (us === null) throw new AzsecError('ERR_CONFIG_INVALID', `"${name}" is not an ISO 8601 timestamp: ${iso}`, { [name]: iso });
-  return us;
-}
-
 export async function listAlerts(pool: Pool, query: AlertQuery): Promise<{ alerts: StoredAlert[]; next: string | null }> {
   checkLimit(query.limit);
   const where: string[] = [];
@@ -194,8 +130,8 @@ export async function listAlerts(pool: Pool, query: AlertQuery): Promise<{ alert
   if (query.severities !== undefined && query.severities.length > 0) where.push(`severity = ANY(${param(query.severities)}::text[])`);
   if (query.ruleId !== undefined) where.push(`rule_id = ${param(query.ruleId)}`);
   if (query.integration !== undefined) where.push(`integration = ${param(query.integration)}`);
-  if (query.since !== undefined) where.push(`time_us >= ${param(timeBound('since', query.since))}`);
-  if (query.until !== undefined) where.push(`time_us < ${param(timeBound('until', query.until))}`);
+  if (query.since !== undefined) where.push(`time_us >= ${param(alertTimeBound('since', query.since))}`);
+  if (query.until !== undefined) where.push(`time_us < ${param(alertTimeBound('until', query.until))}`);
   if (query.cursor !== undefined) {
     const c = decodeCursor(query.cursor, ['t', 'a']);
     where.push(`(time_us, aid) < (${param(c.t.toString())}::bigint, ${param(c.a.toString())}::bigint)`);
@@ -203,7 +139,7 @@ export async function listAlerts(pool: Pool, query: AlertQuery): Promise<{ alert
   const rows = await runQuery<AlertRow>(
     pool,
     'listAlerts',
-    `SELECT ${COLUMNS} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT ${ALERT_COLUMNS} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY time_us DESC, aid DESC LIMIT ${param(query.limit + 1)}`,
     values,
   );
@@ -216,7 +152,7 @@ export async function listAlerts(pool: Pool, query: AlertQuery): Promise<{ alert
 }
 
 export async function getAlert(pool: Pool, id: string): Promise<StoredAlert | null> {
-  const rows = await runQuery<AlertRow>(pool, 'getAlert', `SELECT ${COLUMNS} FROM alerts WHERE id = $1`, [id]);
+  const rows = await runQuery<AlertRow>(pool, 'getAlert', `SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = $1`, [id]);
   return rows[0] === undefined ? null : alertFromRow(rows[0]);
 }
 

@@ -1,60 +1,16 @@
 // Alerts on SQLite: the upsert the signal stage runs inside its batch transaction, and the reads of `azsec alerts`
 // and the console. Pages are newest first on (time_us, aid), keyset-paged like signal search.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { AzsecError } from '../../core/errors.ts';
 import { SEVERITIES } from '../../signals/signal.ts';
-import type { Severity } from '../../signals/signal.ts';
 import { isoToMicros } from '../postgres/iso-micros.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
-import type { AlertQuery, AlertStatus, AlertUpsert, JsonValue, StoredAlert } from '../store.ts';
-
-interface AlertRow {
-  aid: number;
-  id: string;
-  rule_id: string;
-  integration: string;
-  group_key: string;
-  title: string;
-  severity: string;
-  time: string;
-  time_us: number;
-  status: string;
-  absorbed: number;
-  signals: string;
-  fields: string;
-  raised_at: string;
-  updated_at: string;
-}
-
-const COLUMNS = 'aid, id, rule_id, integration, group_key, title, severity, time, time_us, status, absorbed, signals, fields, raised_at, updated_at';
-
-export function alertFromRow(row: AlertRow): StoredAlert {
-  return {
-    id: row.id,
-    ruleId: row.rule_id,
-    integration: row.integration,
-    groupKey: row.group_key,
-    title: row.title,
-    severity: row.severity as Severity,
-    time: row.time,
-    status: row.status as AlertStatus,
-    absorbed: row.absorbed,
-    signals: JSON.parse(row.signals) as StoredAlert['signals'],
-    fields: JSON.parse(row.fields) as Record<string, JsonValue>,
-    raisedAt: row.raised_at,
-    updatedAt: row.updated_at,
-  };
-}
+import { ALERT_COLUMNS, alertFromRow, alertTimeBound } from '../stage-rows.ts';
+import type { AlertRow } from '../stage-rows.ts';
+import type { AlertQuery, AlertStatus, AlertUpsert, StoredAlert } from '../store.ts';
 
 /** Time of an alert in µs for ordering (an unparsable time sorts at the epoch, never fails the batch). */
 export function alertMicros(time: string): number {
   return isoToMicros(time) ?? 0;
-}
-
-export function timeBound(name: string, iso: string): number {
-  const us = isoToMicros(iso);
-  if (us === null) throw new AzsecError('ERR_CONFIG_INVALID', `"${name}" is not an ISO 8601 timestamp: ${iso}`, { [name]: iso });
-  return us;
 }
 
 export class SqliteAlerts {
@@ -73,7 +29,7 @@ export class SqliteAlerts {
       ON CONFLICT (id) DO UPDATE SET title = excluded.title, severity = excluded.severity,
         severity_rank = excluded.severity_rank, absorbed = excluded.absorbed, signals = excluded.signals,
         fields = excluded.fields, updated_at = excluded.updated_at`);
-    this.#get = db.prepare(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`);
+    this.#get = db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id = ?`);
     this.#setStatus = db.prepare('UPDATE alerts SET status = ?, updated_at = ? WHERE id = ?');
   }
 
@@ -128,18 +84,18 @@ export class SqliteAlerts {
     }
     if (query.since !== undefined) {
       where.push('time_us >= ?');
-      values.push(timeBound('since', query.since));
+      values.push(alertTimeBound('since', query.since));
     }
     if (query.until !== undefined) {
       where.push('time_us < ?');
-      values.push(timeBound('until', query.until));
+      values.push(alertTimeBound('until', query.until));
     }
     if (query.cursor !== undefined) {
       const c = decodeCursor(query.cursor, ['t', 'a']);
       where.push('(time_us < ? OR (time_us = ? AND aid < ?))');
       values.push(c.t, c.t, c.a);
     }
-    const sql = `SELECT ${COLUMNS} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT ${ALERT_COLUMNS} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY time_us DESC, aid DESC LIMIT ?`;
     const rows = this.#db.prepare(sql).all(...values, query.limit + 1) as unknown as AlertRow[];
     const page = rows.slice(0, query.limit);

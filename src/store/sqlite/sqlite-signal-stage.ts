@@ -1,22 +1,12 @@
 // The signal stage's side of the SQLite store (migration 4): the lease, the pending records (seq > done_seq) and the
 // batch commit that stores signals and alerts and moves done_seq, fenced by the lease in the same transaction.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { CheckId } from '../../core/check-ids.ts';
 import { AzsecError } from '../../core/errors.ts';
+import { pendingFromRow } from '../stage-rows.ts';
+import type { PendingRow } from '../stage-rows.ts';
 import type { JsonValue, PendingRecord, SignalBatchOutput } from '../store.ts';
 import type { SqliteAlerts } from './sqlite-alerts.ts';
 import type { SqliteSignalWriter } from './sqlite-signal-writer.ts';
-
-interface PendingRow {
-  seq: number;
-  integration: string;
-  tenant_id: string;
-  check_id: string;
-  id: string;
-  version: string;
-  time: string;
-  raw: string;
-}
 
 export class SqliteSignalStage {
   readonly #claim: StatementSync;
@@ -55,17 +45,7 @@ export class SqliteSignalStage {
   }
 
   pending(limit: number): PendingRecord[] {
-    const rows = this.#pending.all(limit) as unknown as PendingRow[];
-    return rows.map((r) => ({
-      seq: Number(r.seq),
-      integration: r.integration,
-      tenantId: r.tenant_id,
-      check: r.check_id as CheckId,
-      id: r.id,
-      version: r.version,
-      time: r.time,
-      raw: r.raw,
-    }));
+    return (this.#pending.all(limit) as unknown as PendingRow[]).map(pendingFromRow);
   }
 
   countPending(): number {
