@@ -7,6 +7,8 @@ import { resolveSigmaField } from './field-mapping.ts';
 import type { FieldGetter, SigmaService } from './field-mapping.ts';
 import type { SigmaFieldClause, SigmaRule } from './parse-sigma-rule.ts';
 import { evaluateCondition } from './sigma-condition.ts';
+import { buildFieldRef, hasFieldRef } from './sigma-fieldref.ts';
+import type { RecordTest } from './sigma-fieldref.ts';
 import { buildValueMatcher, candidateStrings } from './sigma-modifiers.ts';
 import type { ValueMatcher } from './sigma-modifiers.ts';
 
@@ -19,7 +21,6 @@ export const SIGMA_SERVICE_CHECKS: Readonly<Record<SigmaService, CheckId>> = {
   riskdetection: 'identityProtection.riskDetections',
 };
 
-type RecordTest = (record: Record<string, unknown>) => boolean;
 
 /** Every string (and number/boolean as text) in the record: what keyword selections search. */
 function allStrings(value: unknown, out: string[] = []): string[] {
@@ -30,6 +31,11 @@ function allStrings(value: unknown, out: string[] = []): string[] {
 }
 
 function compileClause(service: SigmaService, clause: SigmaFieldClause): RecordTest {
+  if (hasFieldRef(clause.modifiers)) {
+    const ref = buildFieldRef(service, clause.field, clause.modifiers, clause.values);
+    if (!ref.ok) throw new Error(`Sigma clause cannot compile: ${ref.reason}`);
+    return ref.test;
+  }
   const built = buildValueMatcher(clause.modifiers, clause.values);
   // parseSigmaRule validated the clause; a failure here means the rule object was built by hand.
   if (!built.ok) throw new Error(`Sigma clause cannot compile: ${built.reason}`);

@@ -12,6 +12,7 @@ import { parseCondition } from './sigma-condition.ts';
 import type { ConditionNode } from './sigma-condition.ts';
 import { SIGMA_SERVICES, resolveSigmaField } from './field-mapping.ts';
 import type { SigmaService } from './field-mapping.ts';
+import { buildFieldRef, hasFieldRef } from './sigma-fieldref.ts';
 import { buildValueMatcher } from './sigma-modifiers.ts';
 import type { SigmaScalar } from './sigma-modifiers.ts';
 
@@ -186,7 +187,7 @@ function checkedClause(name: string, field: string | null, modifiers: string[], 
   if (field !== null && resolveSigmaField(service, field) === null) {
     unsupported(`not supported: field "${field}" has no mapping for service ${service}`);
   }
-  const built = buildValueMatcher(modifiers, values);
+  const built = hasFieldRef(modifiers) ? buildFieldRef(service, field, modifiers, values) : buildValueMatcher(modifiers, values);
   if (!built.ok) unsupported(`not supported: ${built.reason} (selection "${name}", field "${field ?? '(keywords)'}")`);
   return { field, modifiers, values };
 }

@@ -20,8 +20,9 @@
 // - `base64` / `base64offset` encode the value (after `wide`/`utf16*` when given); base64offset needs `contains`.
 // - `windash`: a "-", "/", en dash, em dash or horizontal bar that starts a word matches any of the five.
 // - `exists: true|false` tests presence only (the spec: a null or empty value still exists).
-// - Not supported: `expand` (placeholders need per-installation value lists), `fieldref` (field-to-field
-//   comparison), and anything unknown; the rule is then reported "not supported" with the modifier named.
+// - `fieldref` compares the field with other fields of the record: sigma-fieldref.ts (it needs the whole record).
+// - Not supported: `expand` (its %placeholder% values need per-installation value lists, which azsec does not keep)
+//   and anything unknown; the rule is then reported "not supported" with the modifier named.
 
 export type SigmaScalar = string | number | boolean | null;
 
@@ -55,7 +56,7 @@ const KNOWN = new Set([
 ]);
 const NOT_SUPPORTED: Record<string, string> = {
   expand: 'modifier "expand" is not supported: its placeholders need per-installation value lists',
-  fieldref: 'modifier "fieldref" is not supported: field-to-field comparison is not implemented',
+  fieldref: 'modifier "fieldref" compares whole records: build it with sigma-fieldref.ts',
 };
 
 /** The texts a field value offers to string matching (see the header for arrays and objects). */

@@ -191,3 +191,23 @@ describe('loadSigmaDir', () => {
     }
   });
 });
+
+describe('fieldref', () => {
+  const compiled = (detection: string) => compileSigmaRule(parsed(rule('signinlogs', detection)));
+
+  it('matches when the field equals the referenced field, case-insensitively unless cased', () => {
+    const test = compiled('    selection:\n        UserPrincipalName|fieldref: UserDisplayName\n    condition: selection');
+    expect(test('auditLogs.signIns', signIn({ userDisplayName: 'ADELE@contoso.com' }))).toBe(true);
+    expect(test('auditLogs.signIns', signIn({ userDisplayName: 'Adele Vance' }))).toBe(false);
+    expect(test('auditLogs.signIns', signIn({ userDisplayName: undefined }))).toBe(false);
+    const cased = compiled('    selection:\n        UserPrincipalName|fieldref|cased: UserDisplayName\n    condition: selection');
+    expect(cased('auditLogs.signIns', signIn({ userDisplayName: 'ADELE@contoso.com' }))).toBe(false);
+    expect(cased('auditLogs.signIns', signIn({ userDisplayName: 'adele@contoso.com' }))).toBe(true);
+  });
+
+  it('refuses a referenced field without a mapping, a non-name value, or other modifiers, with the reason', () => {
+    expect(reason(rule('signinlogs', '    selection:\n        UserPrincipalName|fieldref: NoSuchColumn\n    condition: selection'))).toMatch(/referenced field "NoSuchColumn" has no mapping/);
+    expect(reason(rule('signinlogs', '    selection:\n        UserPrincipalName|fieldref: 5\n    condition: selection'))).toMatch(/must be field names/);
+    expect(reason(rule('signinlogs', '    selection:\n        UserPrincipalName|fieldref|contains: UserDisplayName\n    condition: selection'))).toMatch(/cannot be combined with "contains"/);
+  });
+});
