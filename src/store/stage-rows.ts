@@ -1,9 +1,7 @@
 // Rows of the signal stage's tables as both backends read them (same column names; PostgreSQL returns bigints as
 // text, SQLite as numbers), turned into the port's types in one place so the two stores cannot drift apart.
 import type { CheckId } from '../core/check-ids.ts';
-import { AzsecError } from '../core/errors.ts';
 import type { Severity } from '../signals/signal.ts';
-import { isoToMicros } from './postgres/iso-micros.ts';
 import type { AlertStatus, JsonValue, PendingRecord, StoredAlert } from './store.ts';
 
 export const ALERT_COLUMNS = 'aid, id, rule_id, integration, group_key, title, severity, time, time_us, status, absorbed, signals, fields, raised_at, updated_at';
@@ -42,13 +40,6 @@ export function alertFromRow(row: AlertRow): StoredAlert {
     raisedAt: row.raised_at,
     updatedAt: row.updated_at,
   };
-}
-
-/** An alert query's since/until in µs; ERR_CONFIG_INVALID when not an ISO 8601 instant. */
-export function alertTimeBound(name: string, iso: string): number {
-  const us = isoToMicros(iso);
-  if (us === null) throw new AzsecError('ERR_CONFIG_INVALID', `"${name}" is not an ISO 8601 timestamp: ${iso}`, { [name]: iso });
-  return us;
 }
 
 export interface PendingRow {

@@ -12,13 +12,12 @@
 // PostgreSQL's query syntax; an indicator is looked up by its key (indicator-keys.ts), a bound parameter.
 import type { Pool } from 'pg';
 import type { CheckId } from '../../core/check-ids.ts';
-import { AzsecError } from '../../core/errors.ts';
 import type { Indicators, Severity, Signal, SignalKind } from '../../signals/signal.ts';
 import { anyTypeKey, holdsIndicator, isExactKey } from '../indicator-keys.ts';
 import { searchPhrases } from '../search-text.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
 import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
-import { isoToMicros } from './iso-micros.ts';
+import { queryMicros } from '../query-time.ts';
 import { runQuery } from './pg-pool.ts';
 import { pgText, typeCode } from './write-signals.ts';
 
@@ -42,12 +41,6 @@ interface HitRow {
   severity: string;
   kind: string;
   signal: string;
-}
-
-function micros(name: string, iso: string): number {
-  const us = isoToMicros(iso);
-  if (us === null) throw new AzsecError('ERR_CONFIG_INVALID', `"${name}" is not an ISO 8601 timestamp: ${iso}`, { [name]: iso });
-  return us;
 }
 
 /**
@@ -77,8 +70,8 @@ function timeBounds(param: Param, query: SignalQuery, t: string, k: string): str
     const cursor = decodeCursor(query.cursor, ['t', 's']);
     bounds.push(`(${t}, ${k}) < (${param(cursor.t.toString())}::bigint, ${param(cursor.s.toString())}::bigint)`);
   }
-  if (query.since !== undefined) bounds.push(`${t} >= ${param(micros('since', query.since))}`);
-  if (query.until !== undefined) bounds.push(`${t} < ${param(micros('until', query.until))}`);
+  if (query.since !== undefined) bounds.push(`${t} >= ${param(queryMicros('since', query.since))}`);
+  if (query.until !== undefined) bounds.push(`${t} < ${param(queryMicros('until', query.until))}`);
   return bounds;
 }
 
@@ -91,12 +84,12 @@ function timeBounds(param: Param, query: SignalQuery, t: string, k: string): str
 function keyDays(param: Param, query: SignalQuery): { cte: string; inRange: string } {
   let hi: bigint | null = query.cursor === undefined ? null : decodeCursor(query.cursor, ['t', 's']).t;
   if (query.until !== undefined) {
-    const until = BigInt(micros('until', query.until)) - 1n;
+    const until = BigInt(queryMicros('until', query.until)) - 1n;
     hi = hi === null || until < hi ? until : hi;
   }
   // BigInt division truncates toward zero, as PostgreSQL's bigint division does: the same day numbers.
   const hiDay = hi === null ? MAX_DAY : hi / DAY_US;
-  const loDay = query.since === undefined ? -MAX_DAY - 1n : BigInt(micros('since', query.since)) / DAY_US;
+  const loDay = query.since === undefined ? -MAX_DAY - 1n : BigInt(queryMicros('since', query.since)) / DAY_US;
   const day = `(time_us / ${DAY_US})`;
   const lo = param(loDay.toString());
   return {
@@ -283,7 +276,7 @@ export async function countPostgresSignals(pool: Pool, filter: RecordFilter): Pr
     where.push(`check_id = $${values.length}`);
   }
   if (filter.since !== undefined) {
-    values.push(micros('since', filter.since));
+    values.push(queryMicros('since', filter.since));
     where.push(`time_us >= $${values.length}`);
   }
   const rows = await runQuery<{ n: string }>(

@@ -5,7 +5,8 @@ import type { Pool, PoolClient } from 'pg';
 import { AzsecError } from '../../core/errors.ts';
 import { SEVERITIES } from '../../signals/signal.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
-import { ALERT_COLUMNS, alertFromRow, alertTimeBound, pendingFromRow } from '../stage-rows.ts';
+import { queryMicros } from '../query-time.ts';
+import { ALERT_COLUMNS, alertFromRow, pendingFromRow } from '../stage-rows.ts';
 import type { AlertRow, PendingRow } from '../stage-rows.ts';
 import type { AlertQuery, AlertStatus, AlertUpsert, JsonValue, PendingRecord, SignalBatchOutput, StoredAlert } from '../store.ts';
 import { isoToMicros } from './iso-micros.ts';
@@ -130,8 +131,8 @@ export async function listAlerts(pool: Pool, query: AlertQuery): Promise<{ alert
   if (query.severities !== undefined && query.severities.length > 0) where.push(`severity = ANY(${param(query.severities)}::text[])`);
   if (query.ruleId !== undefined) where.push(`rule_id = ${param(query.ruleId)}`);
   if (query.integration !== undefined) where.push(`integration = ${param(query.integration)}`);
-  if (query.since !== undefined) where.push(`time_us >= ${param(alertTimeBound('since', query.since))}`);
-  if (query.until !== undefined) where.push(`time_us < ${param(alertTimeBound('until', query.until))}`);
+  if (query.since !== undefined) where.push(`time_us >= ${param(queryMicros('since', query.since))}`);
+  if (query.until !== undefined) where.push(`time_us < ${param(queryMicros('until', query.until))}`);
   if (query.cursor !== undefined) {
     const c = decodeCursor(query.cursor, ['t', 'a']);
     where.push(`(time_us, aid) < (${param(c.t.toString())}::bigint, ${param(c.a.toString())}::bigint)`);

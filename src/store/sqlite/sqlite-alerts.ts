@@ -4,7 +4,8 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { SEVERITIES } from '../../signals/signal.ts';
 import { isoToMicros } from '../postgres/iso-micros.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
-import { ALERT_COLUMNS, alertFromRow, alertTimeBound } from '../stage-rows.ts';
+import { queryMicros } from '../query-time.ts';
+import { ALERT_COLUMNS, alertFromRow } from '../stage-rows.ts';
 import type { AlertRow } from '../stage-rows.ts';
 import type { AlertQuery, AlertStatus, AlertUpsert, StoredAlert } from '../store.ts';
 
@@ -84,11 +85,11 @@ export class SqliteAlerts {
     }
     if (query.since !== undefined) {
       where.push('time_us >= ?');
-      values.push(alertTimeBound('since', query.since));
+      values.push(queryMicros('since', query.since));
     }
     if (query.until !== undefined) {
       where.push('time_us < ?');
-      values.push(alertTimeBound('until', query.until));
+      values.push(queryMicros('until', query.until));
     }
     if (query.cursor !== undefined) {
       const c = decodeCursor(query.cursor, ['t', 'a']);

@@ -7,9 +7,8 @@
 // plan() validates the query (ERR_CONFIG_INVALID) before anything touches the database.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
-import { AzsecError } from '../../core/errors.ts';
 import type { Indicators, Severity, Signal, SignalKind } from '../../signals/signal.ts';
-import { isoToMicros } from '../postgres/iso-micros.ts';
+import { queryMicros } from '../query-time.ts';
 import { holdsIndicator, isExactKey, searchKeys } from '../indicator-keys.ts';
 import { searchPhrases } from '../search-text.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
@@ -55,9 +54,7 @@ const HIT_COLUMNS = `CAST(s.sid AS TEXT) AS sid, s.integration, s.check_id, s.re
   s.kind, s.signal -> '$.title' AS title, s.signal -> '$.indicators' AS indicators`;
 
 function timeBound(name: string, iso: string): bigint {
-  const us = isoToMicros(iso);
-  if (us === null) throw new AzsecError('ERR_CONFIG_INVALID', `"${name}" is not an ISO 8601 timestamp: ${iso}`, { [name]: iso });
-  return keyBase(us);
+  return keyBase(queryMicros(name, iso));
 }
 
 /** FTS5 query text: each phrase quoted (its tokens hold only letters and digits, so nothing needs escaping), ANDed. */
