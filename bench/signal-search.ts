@@ -6,6 +6,11 @@
 // Run alone (both stores unless one is named; SQLite in a temporary directory, PostgreSQL in a throwaway database):
 //   node bench/signal-search.ts [sqlite|postgres]   (n = 200,000)
 //   AZSEC_BENCH_SIGNALS=1000000 AZSEC_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test node bench/signal-search.ts postgres
+// AZSEC_BENCH_PG_KEEP=<name> (lower-case letters, digits, _) keeps the PostgreSQL database under that name instead of
+// dropping it, and reuses it when a previous run finished loading the same n signals into it (marked in `settings`):
+// the load is then skipped (the generator is replayed so the queries are the same) and so is the commit comparison
+// (the first run deletes the comparison's records and signals again). The store migrates it on opening, so a new migration is applied to the loaded data.
+// Drop it when done: psql -c 'DROP DATABASE <name>'.
 import type { CheckId } from '../src/core/check-ids.ts';
 import type { IndicatorType, Indicators, Severity, Signal, SignalKind } from '../src/signals/signal.ts';
 import type { NewRecord, Store } from '../src/store/store.ts';
@@ -206,6 +211,8 @@ export interface BenchSignalSearchOptions {
   print?: (line: string) => void;
   /** Runs between loading and searching (PostgreSQL: ANALYZE, as autovacuum would soon after a bulk load). */
   afterLoad?: () => Promise<void>;
+  /** The store already holds this benchmark's n signals: generate them without committing, skip the commit comparison. */
+  loaded?: boolean;
 }
 
 export async function benchSignalSearch(store: Store, n: number, opts: BenchSignalSearchOptions = {}): Promise<SignalSearchFigures> {
@@ -215,7 +222,7 @@ export async function benchSignalSearch(store: Store, n: number, opts: BenchSign
   const loadStart = performance.now();
   for (let page = 0; page < pages; page += 1) {
     const { integration, check, records } = factory.page(page, pages * PAGE, 'sig');
-    await store.commit(integration, check, records, { page });
+    if (opts.loaded !== true) await store.commit(integration, check, records, { page });
   }
   const loadMs = performance.now() - loadStart;
   const signals = pages * PAGE;
@@ -232,7 +239,7 @@ export async function benchSignalSearch(store: Store, n: number, opts: BenchSign
   // The cost of signals in a commit: the same kind of pages with and without them, alternating, 20 each.
   let withMs = 0;
   let withoutMs = 0;
-  for (let i = 0; i < 20; i += 1) {
+  for (let i = 0; i < (opts.loaded === true ? 0 : 20); i += 1) {
     const withSignals = factory.page(pages + 2 * i, pages * PAGE, 'cmp');
     const without = factory.page(pages + 2 * i + 1, pages * PAGE, 'cmp');
     let start = performance.now();
@@ -253,10 +260,11 @@ export async function benchSignalSearch(store: Store, n: number, opts: BenchSign
   };
   const ms = (v: number): string => `${v.toFixed(1)} ms`;
   print(`signal search, ${signals.toLocaleString('en-US')} signals:`);
-  print(`  load through commit: ${(loadMs / 1000).toFixed(1)} s (${result.loadSecondsPerMillion.toFixed(0)} s per million signals)`);
+  if (opts.loaded === true) print('  load: skipped (the kept database holds them)');
+  else print(`  load through commit: ${(loadMs / 1000).toFixed(1)} s (${result.loadSecondsPerMillion.toFixed(0)} s per million signals)`);
   print(`  indicator search (first page of 50, ${QUERIES} queries): p50 ${ms(indicator.p50)}  p95 ${ms(indicator.p95)}  max ${ms(indicator.max)}  (${indicator.meanHits.toFixed(1)} hits per page)`);
   print(`  free-text search (first page of 50, ${QUERIES} queries): p50 ${ms(text.p50)}  p95 ${ms(text.p95)}  max ${ms(text.max)}  (${text.meanHits.toFixed(1)} hits per page)`);
-  print(`  commit with signals / without: ${result.commitRatio.toFixed(2)}x (${ms(withMs / 20)} vs ${ms(withoutMs / 20)} per page of ${PAGE})`);
+  if (opts.loaded !== true) print(`  commit with signals / without: ${result.commitRatio.toFixed(2)}x (${ms(withMs / 20)} vs ${ms(withoutMs / 20)} per page of ${PAGE})`);
   return result;
 }
 
@@ -287,16 +295,48 @@ export async function benchSignalSearchBothStores(
   const { withBenchDatabase } = await import('./postgres-ingest.ts');
   const { createPostgresStore } = await import('../src/store/postgres/postgres-store.ts');
   const serverUrl = process.env.AZSEC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  try {
-    await withBenchDatabase(serverUrl, async (url) => {
-      const store = await createPostgresStore({ url, poolSize: 2 });
-      try {
-        console.log('-- PostgreSQL');
-        await benchSignalSearch(store, n, { afterLoad: async () => void (await store.pool.query('ANALYZE')) });
-      } finally {
-        await store.close();
+  const keep = process.env.AZSEC_BENCH_PG_KEEP;
+  const run = async (url: string): Promise<void> => {
+    const store = await createPostgresStore({ url, poolSize: 2 });
+    try {
+      const marker = await store.pool.query<{ value: string }>("SELECT value FROM settings WHERE name = 'bench.signals'");
+      const loaded = marker.rows[0]?.value === String(n);
+      console.log(`-- PostgreSQL${loaded ? ' (kept database, already loaded)' : ''}`);
+      await benchSignalSearch(store, n, {
+        loaded,
+        afterLoad: async () => {
+          await store.pool.query('ANALYZE');
+          await store.pool.query("INSERT INTO settings (name, value) VALUES ('bench.signals', $1) ON CONFLICT (name) DO UPDATE SET value = $1", [String(n)]);
+        },
+      });
+      // A kept database must hold the same signals on every run: drop the commit comparison's.
+      if (keep && !loaded) {
+        await store.pool.query("DELETE FROM signals WHERE integration IN ('bench-with', 'bench-without')");
+        await store.pool.query("DELETE FROM records WHERE integration IN ('bench-with', 'bench-without')");
       }
-    });
+    } finally {
+      await store.close();
+    }
+  };
+  try {
+    if (keep === undefined || keep === '') {
+      await withBenchDatabase(serverUrl, run);
+    } else {
+      // Checked to be a plain identifier, so it is safe to interpolate into DDL.
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(keep)) throw new Error(`AZSEC_BENCH_PG_KEEP must be a lower-case identifier, not ${keep}`);
+      const { Client } = await import('pg');
+      const admin = new Client({ connectionString: serverUrl });
+      await admin.connect();
+      try {
+        const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [keep]);
+        if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${keep}`);
+      } finally {
+        await admin.end();
+      }
+      const url = new URL(serverUrl);
+      url.pathname = `/${keep}`;
+      await run(url.toString());
+    }
   } catch (error) {
     console.log(`PostgreSQL part skipped: ${(error as Error).message}`);
   }
