@@ -1,4 +1,4 @@
-// Writes signals on SQLite: the signal row (keyed by its record's seq, migration 5) and its FTS entry (title, text and
+// Writes signals on SQLite: the signal row (keyed by its record's seq, migration 5) and its FTS entry (words and
 // indicator keys, under the signal's time key), always inside a transaction the caller owns (commit, the signal
 // stage's completeRecords, putSignals, removeIntegration). A few prepared statements per signal, run in a plain loop:
 // in-process there are no round trips to save.
@@ -19,6 +19,16 @@ export interface SignalOwner {
   version: string;
   /** The record's stored time, used when the signal's own time does not parse. */
   recordTime: string;
+}
+
+/**
+ * What the FTS index holds of a signal's words: its text, which normalizers begin with the title (build-signal.ts);
+ * the title goes in front only when the text does not already begin with it. Indexing the title column as well
+ * tokenized every title twice, a fifth of a sign-in's tokens, for no search that could tell the difference (search
+ * matches {title text} together; rows written before keep their title column and are still found).
+ */
+export function searchText(signal: Pick<Signal, 'title' | 'text'>): string {
+  return signal.text.startsWith(signal.title) ? signal.text : `${signal.title}\n${signal.text}`;
 }
 
 export class SqliteSignalWriter {
@@ -74,7 +84,7 @@ export class SqliteSignalWriter {
     );
     // Already there (only possible when a signal outlived its record): the stored one stays, as for records.
     if (Number(inserted.changes) === 0) return;
-    this.#insertText.run(sid, signal.title, signal.text, signalKeys(signal.indicators).join(' '));
+    this.#insertText.run(sid, '', searchText(signal), signalKeys(signal.indicators).join(' '));
   }
 
   /**
