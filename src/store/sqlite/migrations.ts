@@ -6,7 +6,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { AzsecError } from '../../core/errors.ts';
 import type { Indicators } from '../../signals/signal.ts';
-import { signalKeys } from '../indicator-keys.ts';
+import { signalKeyText } from '../indicator-keys.ts';
 
 export interface Migration {
   version: number;
@@ -313,7 +313,7 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIG
 
 function migrateLocked(db: DatabaseSync, migrations: readonly Migration[]): MigrateResult {
   db.function('azsec_indicator_keys', { deterministic: true }, (indicators) =>
-    typeof indicators === 'string' ? signalKeys(JSON.parse(indicators) as Indicators).join(' ') : '',
+    typeof indicators === 'string' ? signalKeyText(JSON.parse(indicators) as Indicators) : '',
   );
   db.exec(`
     CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -5,7 +5,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import type { Signal } from '../../signals/signal.ts';
-import { signalKeys } from '../indicator-keys.ts';
+import { signalKeyText } from '../indicator-keys.ts';
 import { severityRank, signalMicros } from '../signal-rows.ts';
 import { TimeKeys } from './sqlite-time-key.ts';
 
@@ -84,7 +84,7 @@ export class SqliteSignalWriter {
     );
     // Already there (only possible when a signal outlived its record): the stored one stays, as for records.
     if (Number(inserted.changes) === 0) return;
-    this.#insertText.run(sid, '', searchText(signal), signalKeys(signal.indicators).join(' '));
+    this.#insertText.run(sid, '', searchText(signal), signalKeyText(signal.indicators));
   }
 
   /**
