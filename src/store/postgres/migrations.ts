@@ -209,6 +209,23 @@ const SIGNAL_KEYS_SQL = `
     FOR EACH STATEMENT EXECUTE FUNCTION azsec_drop_signal_keys();
 `;
 
+// Migration 7 puts the day inside the free-text index, so a search reads the newest matches without fetching and
+// sorting every match of a word: signals_search_by_day is a GIN index on ((time_us / 1 day), search), its first
+// column by btree_gin (an equality on the day is one exact GIN entry, intersected with the words' entries inside the
+// index). A search probes one day at a time from the newest down and stops once a page is full
+// (postgres-signal-search.ts). It serves `search @@` without a day as well, so signals_search goes (one GIN index to
+// maintain per signal, as before, with one more entry: the day). btree_gin is a trusted extension: the role that
+// migrates needs CREATE on the database, unless the extension is already there (docs/postgres.md).
+// Cost on a database that holds signals: the index is built inside the migration transaction, which holds a SHARE
+// lock on signals meanwhile (searches go on, commits wait): about N minutes per million signals on 2 shared cores
+// (maintenance_work_mem raised for this transaction only), and its size is that of signals_search.
+const SEARCH_BY_DAY_SQL = `
+  CREATE EXTENSION IF NOT EXISTS btree_gin;
+  SET LOCAL maintenance_work_mem = '256MB';
+  CREATE INDEX signals_search_by_day ON signals USING gin ((time_us / 86400000000), search);
+  DROP INDEX signals_search;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -328,6 +345,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'indicator keys in their own B-tree',
     sql: SIGNAL_KEYS_SQL,
+  },
+  {
+    version: 7,
+    name: 'free-text index by day',
+    sql: SEARCH_BY_DAY_SQL,
   },
 ];
 

@@ -104,6 +104,35 @@ function keyDays(param: Param, query: SignalQuery): { cte: string; inRange: stri
   };
 }
 
+/**
+ * The days that hold signals, newest first, as a recursive CTE `text_days (day)` evaluated only as far as the query
+ * reads it, and the condition that cuts it at the lowest day. Each next day is the day of the greatest time_us below
+ * the current day's first microsecond (one backward probe of signals_by_time), so a gap of years costs one step.
+ * The first day is that of the newest signal at or below the cursor's or until's time.
+ */
+function signalDays(param: Param, query: SignalQuery): { cte: string; inRange: string } {
+  let hi: bigint | null = query.cursor === undefined ? null : decodeCursor(query.cursor, ['t', 's']).t;
+  if (query.until !== undefined) {
+    const until = BigInt(queryMicros('until', query.until)) - 1n;
+    hi = hi === null || until < hi ? until : hi;
+  }
+  const loDay = query.since === undefined ? -MAX_DAY - 1n : BigInt(queryMicros('since', query.since)) / DAY_US;
+  const lo = param(loDay.toString());
+  // Day d > 0 starts at d * DAY_US; day 0 spans (-DAY_US, DAY_US) and a day d < 0 ((d - 1) * DAY_US, d * DAY_US]
+  // (division truncates toward zero), so "a lower day" is time_us < (d - 1) * DAY_US + 1 there.
+  const before = `CASE WHEN text_days.day > 0 THEN text_days.day * ${DAY_US} ELSE (text_days.day - 1) * ${DAY_US} + 1 END`;
+  return {
+    cte: `
+    WITH RECURSIVE text_days (day) AS (
+      SELECT (SELECT max(time_us) FROM signals${hi === null ? '' : ` WHERE time_us <= ${param(hi.toString())}::bigint`}) / ${DAY_US}
+      UNION ALL
+      SELECT (SELECT max(time_us) FROM signals WHERE time_us < ${before}) / ${DAY_US}
+      FROM text_days WHERE text_days.day > ${lo}::bigint
+    )`,
+    inRange: `text_days.day >= ${lo}::bigint`,
+  };
+}
+
 /** How many signals hold the indicator within the query's time bounds, counted up to `cap` (index only). */
 async function countKeyed(pool: Pool, query: SignalQuery & { indicator: string }, cap: number): Promise<number> {
   const values: unknown[] = [];
@@ -131,8 +160,13 @@ async function countKeyed(pool: Pool, query: SignalQuery & { indicator: string }
   return Number(rows[0]?.n ?? 0);
 }
 
-export function searchPostgresSignals(pool: Pool, query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
-  return search(pool, query, 'walk');
+/** Tuning for tests: how many of the newest signals the text search probes before it walks the days (0: none). */
+export interface SearchTuning {
+  recentWindow?: number;
+}
+
+export function searchPostgresSignals(pool: Pool, query: SignalQuery, tuning: SearchTuning = {}): Promise<{ results: SignalHit[]; next: string | null }> {
+  return search(pool, query, 'walk', Math.max(0, Math.floor(tuning.recentWindow ?? RECENT_WINDOW)));
 }
 
 /**
@@ -140,7 +174,12 @@ export function searchPostgresSignals(pool: Pool, query: SignalQuery): Promise<{
  * well, a common value could walk far for a rare word; past KEY_BUDGET keys the search runs `exists`: the text leads
  * (as without an indicator) and each candidate must hold the key.
  */
-async function search(pool: Pool, query: SignalQuery, mode: 'walk' | 'exists'): Promise<{ results: SignalHit[]; next: string | null }> {
+async function search(
+  pool: Pool,
+  query: SignalQuery,
+  mode: 'walk' | 'exists',
+  recentWindow: number,
+): Promise<{ results: SignalHit[]; next: string | null }> {
   checkLimit(query.limit);
   const blankText = query.text === undefined || query.text.trim() === '';
   const phrases = blankText ? [] : searchPhrases(query.text ?? '');
@@ -153,7 +192,7 @@ async function search(pool: Pool, query: SignalQuery, mode: 'walk' | 'exists'): 
     return `$${values.length}`;
   };
   if (mode === 'walk' && query.indicator !== undefined && phrases.length > 0) {
-    if ((await countKeyed(pool, { ...query, indicator: query.indicator }, KEY_BUDGET)) >= KEY_BUDGET) return search(pool, query, 'exists');
+    if ((await countKeyed(pool, { ...query, indicator: query.indicator }, KEY_BUDGET)) >= KEY_BUDGET) return search(pool, query, 'exists', recentWindow);
   }
   const where: string[] = [];
   // With an indicator the walk is signal_keys' range of its key (time and sid come from there, so the order is the
@@ -167,6 +206,7 @@ async function search(pool: Pool, query: SignalQuery, mode: 'walk' | 'exists'): 
     if (keyed) keyWhere.push(...conditions);
     else where.push(`EXISTS (SELECT 1 FROM signal_keys k WHERE k.sid = s.sid AND ${conditions.join(' AND ')})`);
   }
+  const textAt = where.length;
   if (phrases.length > 0) where.push(`s.search @@ to_tsquery('simple', ${param(wordsQuery(phrases))})`);
   // Time bounds go into `bounds` (they also limit the recent-window probe below), the other filters into `where`.
   const bounds = timeBounds(param, query, t, k);
@@ -213,15 +253,41 @@ async function search(pool: Pool, query: SignalQuery, mode: 'walk' | 'exists'): 
       LIMIT ${limit}
     ) hit ON hit.sid = s.sid
     ORDER BY s.time_us DESC, s.sid DESC`;
+  // Words without an indicator walk the days that hold signals, from the newest down: each day is one probe of
+  // signals_search_by_day with the day and the words (GIN intersects the day's entry with the words' inside the
+  // index), so only that day's matches are read from the heap and sorted; the walk stops once a page is full. The
+  // probe is fenced (OFFSET 0) so that it stays that bitmap scan whatever the filters above it.
+  const textDaysSql = (): string => {
+    const days = signalDays(param, query);
+    const probe = `SELECT time_us, sid, integration, check_id, kind, severity FROM signals s
+          WHERE (s.time_us / ${DAY_US}) = text_days.day AND ${where[textAt] ?? 'true'} OFFSET 0`;
+    const rest = [...bounds, ...where.filter((_, i) => i !== textAt)];
+    return `${days.cte}
+    SELECT ${columns}
+    FROM signals s
+    JOIN (
+      SELECT h.sid
+      FROM text_days
+      CROSS JOIN LATERAL (
+        SELECT s.sid FROM (${probe}) s
+        ${rest.length > 0 ? `WHERE ${rest.join(' AND ')}` : ''}
+        ORDER BY s.time_us DESC, s.sid DESC
+        LIMIT ${limit}
+      ) h
+      WHERE ${days.inRange}
+      LIMIT ${limit}
+    ) hit ON hit.sid = s.sid
+    ORDER BY s.time_us DESC, s.sid DESC`;
+  };
   let rows: HitRow[];
   if (keyed) {
     rows = await runQuery<HitRow>(pool, 'searchSignals', keyedSql(), values);
   } else if (phrases.length === 0) {
     rows = await runQuery<HitRow>(pool, 'searchSignals', full, values);
   } else {
-    // A common word matches many signals: the GIN index then yields them all and PostgreSQL sorts them (seconds at
+    // A common word matches many signals: the GIN index would yield them all and PostgreSQL sort them (seconds at
     // millions of signals), while the newest page lies among the most recent rows. So first probe the newest
-    // RECENT_WINDOW signals in time order; only when they do not fill the page, ask the GIN index.
+    // RECENT_WINDOW signals in time order (common words fill the page there); only when they do not, walk the days.
     const recent = `
       SELECT ${columns}
       FROM signals s
@@ -230,15 +296,15 @@ async function search(pool: Pool, query: SignalQuery, mode: 'walk' | 'exists'): 
         FROM (
           SELECT time_us, sid, search, integration, check_id, kind, severity FROM signals s
           ${bounds.length > 0 ? `WHERE ${bounds.join(' AND ')}` : ''}
-          ORDER BY ${t} DESC, ${k} DESC LIMIT ${RECENT_WINDOW}
+          ORDER BY ${t} DESC, ${k} DESC LIMIT ${recentWindow}
         ) s
         WHERE ${where.join(' AND ')}
         ORDER BY ${t} DESC, ${k} DESC
         LIMIT ${limit}
       ) hit ON hit.sid = s.sid
       ORDER BY s.time_us DESC, s.sid DESC`;
-    rows = await runQuery<HitRow>(pool, 'searchSignals', recent, values);
-    if (rows.length <= query.limit) rows = await runQuery<HitRow>(pool, 'searchSignals', full, values);
+    rows = recentWindow > 0 ? await runQuery<HitRow>(pool, 'searchSignals', recent, values) : [];
+    if (rows.length <= query.limit) rows = await runQuery<HitRow>(pool, 'searchSignals', textDaysSql(), values);
   }
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
