@@ -116,6 +116,38 @@ describe('SQLite store', () => {
     }
   });
 
+  it('stores a signal without the fields its columns hold and gives the whole signal back, in getSignal and v_signals', async () => {
+    const file = await dbPath();
+    const store = await createSqliteStore({ path: file });
+    try {
+      const plain = makeSignal({ id: 'plain', title: 'Sign-in plain', indicators: { ip: ['198.51.100.4'] } });
+      // A caller may hand in a signal whose identity is not its record's, or fields holding NUL characters: those stay
+      // in the JSON, because the columns could not give them back exactly.
+      const foreign = { ...makeSignal({ id: 'foreign-id', integration: 'elsewhere' }), version: 'other-version' };
+      const nul = { ...makeSignal({ id: 'n\u0000ul', version: 'v\u00001' }), tenantId: 't\u0000enant', time: '2026-02-01T10:00:00Z\u0000' };
+      await store.commit('contoso', 'auditLogs.signIns', [
+        { id: 'plain', version: 'v1', time: plain.time, raw: '{}', signal: plain },
+        { id: 'mine', version: 'v1', time: plain.time, raw: '{}', signal: foreign },
+        { id: nul.recordId, version: nul.version, time: '2026-02-01T10:00:00Z', raw: '{}', signal: nul },
+      ], undefined);
+      expect(await store.getSignal('contoso', 'auditLogs.signIns', 'plain', 'v1')).toEqual(plain);
+      expect(await store.getSignal('contoso', 'auditLogs.signIns', 'mine', 'v1')).toEqual(foreign);
+      expect(await store.getSignal('contoso', 'auditLogs.signIns', nul.recordId, nul.version)).toEqual(nul);
+      const db = openDatabase(file);
+      try {
+        const stored = JSON.parse((db.prepare("SELECT signal FROM signals WHERE record_id = 'plain'").get() as { signal: string }).signal) as Record<string, unknown>;
+        for (const field of ['integration', 'check', 'recordId', 'version', 'tenantId', 'time', 'kind', 'severity', 'outcome']) expect(stored).not.toHaveProperty(field);
+        expect(stored).toMatchObject({ title: plain.title, text: plain.text, indicators: plain.indicators });
+      } finally {
+        db.close();
+      }
+      const view = await store.querySql("SELECT signal FROM v_signals WHERE record_id IN ('plain', 'mine') ORDER BY record_id", { timeoutMs: 10_000, maxRows: 5 });
+      expect(view.rows.map((r) => JSON.parse(r[0] as string) as unknown)).toEqual([foreign, plain]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a database migrated by a newer azsec', async () => {
     const file = await dbPath();
     await (await createSqliteStore({ path: file })).close();

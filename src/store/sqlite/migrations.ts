@@ -197,6 +197,20 @@ const FTS_MERGE_SQL = `
   INSERT INTO signals_fts (signals_fts, rank) VALUES ('automerge', 8);
 `;
 
+// Migration 7: signal rows written from now on keep in their JSON only what their columns do not hold
+// (sqlite-signal-body.ts); v_signals puts the columns back, so its signal column is still the whole signal for old
+// and new rows alike (json_insert adds a field only where the JSON lacks it).
+const SIGNAL_BODY_SQL = `
+  DROP VIEW v_signals;
+  CREATE VIEW v_signals AS
+    SELECT sid, integration, check_id, record_id, version, tenant_id, time, time_us, kind, severity, severity_rank,
+           outcome, title,
+           json_insert(signal, '$.integration', integration, '$.check', check_id, '$.recordId', record_id,
+                       '$.version', version, '$.tenantId', tenant_id, '$.time', time, '$.kind', kind,
+                       '$.severity', severity, '$.outcome', outcome) AS signal
+    FROM signals;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -285,6 +299,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'free-text index merges less often',
     sql: FTS_MERGE_SQL,
+  },
+  {
+    version: 7,
+    name: 'signal JSON without the fields of its columns',
+    sql: SIGNAL_BODY_SQL,
   },
 ];
 

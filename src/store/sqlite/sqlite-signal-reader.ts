@@ -12,6 +12,8 @@ import { queryMicros } from '../query-time.ts';
 import { holdsIndicator, isExactKey, searchKeys } from '../indicator-keys.ts';
 import { searchPhrases } from '../search-text.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
+import { signalFromRow } from './sqlite-signal-body.ts';
+import type { SignalColumns } from './sqlite-signal-body.ts';
 import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
 import { keyBase } from './sqlite-time-key.ts';
 
@@ -71,13 +73,14 @@ export class SqliteSignalReader {
     this.#db = db;
     // By the records' identity index: signals are keyed by their record's seq.
     this.#getSignal = db.prepare(
-      'SELECT s.signal FROM records r JOIN signals s ON s.seq = r.seq WHERE r.integration = ? AND r.check_id = ? AND r.id = ? AND r.version = ?',
+      `SELECT s.integration, s.check_id, s.record_id, s.version, s.tenant_id, s.time, s.kind, s.severity, s.outcome, s.signal
+       FROM records r JOIN signals s ON s.seq = r.seq WHERE r.integration = ? AND r.check_id = ? AND r.id = ? AND r.version = ?`,
     );
   }
 
   get(integration: string, check: CheckId, recordId: string, version: string): Signal | null {
-    const row = this.#getSignal.get(integration, check, recordId, version) as { signal: string } | undefined;
-    return row === undefined ? null : (JSON.parse(row.signal) as Signal);
+    const row = this.#getSignal.get(integration, check, recordId, version) as (SignalColumns & { signal: string }) | undefined;
+    return row === undefined ? null : signalFromRow(row);
   }
 
   countPlan(filter: RecordFilter): CountPlan {

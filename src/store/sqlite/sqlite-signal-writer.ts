@@ -7,6 +7,7 @@ import type { CheckId } from '../../core/check-ids.ts';
 import type { Signal } from '../../signals/signal.ts';
 import { signalKeyText } from '../indicator-keys.ts';
 import { severityRank, signalMicros } from '../signal-rows.ts';
+import { signalBody } from './sqlite-signal-body.ts';
 import { TimeKeys } from './sqlite-time-key.ts';
 
 /** Where a signal belongs: the record version it was computed from. */
@@ -80,7 +81,7 @@ export class SqliteSignalWriter {
       signal.severity,
       signal.outcome,
       signal.title,
-      JSON.stringify(signal),
+      signalBody(signal, owner),
     );
     // Already there (only possible when a signal outlived its record): the stored one stays, as for records.
     if (Number(inserted.changes) === 0) return;
