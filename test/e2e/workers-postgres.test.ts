@@ -165,10 +165,11 @@ describe.skipIf(!available)('three workers on one PostgreSQL store', () => {
         killedTenants.add(t.name);
         const takeover = Math.min(...list.filter(([w]) => w !== victim).map(([, s]) => s.start));
         // The dead worker's lease ran out within one lease period of its death, and a survivor took the tenant over
-        // at its next claim rounds (1 s apart; slack for a loaded 2-core machine).
+        // at its next claim rounds (1 s apart). The bound is generous (20 s) because it is about liveness, not speed: a
+        // 2-core machine under other load once took 10.5 s; a takeover that never comes still fails.
         const expiresAt = expiry.get(t.name) ?? killedAt;
         expect(expiresAt - killedAt, `${t.name} lease outlived the period`).toBeLessThanOrEqual(LEASE_MS);
-        expect(takeover - expiresAt, `${t.name} taken over late after its lease expired`).toBeLessThan(10_000);
+        expect(takeover - expiresAt, `${t.name} taken over late after its lease expired`).toBeLessThan(20_000);
       }
     }
     expect(killedTenants.size).toBeGreaterThan(0);
