@@ -4,7 +4,7 @@
 //   mode "collector-no-rules": the same with the detection rules off (to measure their cost);
 //   mode "collector-records-only": the same without the signal stage (to measure what signals cost);
 //   mode "ceiling":   the same pages fetched, JSON.parse'd and committed to a fresh SQLite store, no collector logic.
-// Prints one JSON line {records, ms, maxRssMb}.
+// Prints one JSON line {records, signals, ms, maxRssMb, cpuMs} (cpuMs: user + system time of every thread).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -85,4 +85,5 @@ if (input.mode !== 'ceiling') {
 const ms = performance.now() - start;
 await store.close();
 await rm(dir, { recursive: true, force: true });
-process.stdout.write(JSON.stringify({ records, signals, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+const usage = process.resourceUsage();
+process.stdout.write(JSON.stringify({ records, signals, ms, maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }) + '\n');
