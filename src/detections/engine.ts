@@ -399,20 +399,21 @@ export class DetectionEngine {
     return now;
   }
 
-  /** The engine's state as JSON (expired entries dropped first). */
+  /**
+   * The engine's state as JSON. Taken after every batch of the signal stage, so it does no work of its own: expired
+   * entries were already dropped by the sweep as signal time advanced (at most a minute of signal time ago), and the
+   * alerts and memory values are the engine's own objects, not copies: serialize the snapshot before the next
+   * evaluate() (the stage stores it before it evaluates again).
+   */
   snapshot(): EngineSnapshot {
-    if (Number.isFinite(this.watermark)) {
-      this.expireWindows();
-      this.expireMemory();
-    }
     return {
       version: 1,
       watermark: Number.isFinite(this.watermark) ? this.watermark : 0,
       windows: [...this.windows].flatMap(([rule, groups]) =>
         [...groups].map(([key, events]) => ({ rule, key, events: events.map((x) => ({ t: x.t, d: x.d, ref: { ...x.ref } })) })),
       ),
-      dedupe: [...this.dedupe].flatMap(([rule, entries]) => [...entries].map(([key, d]) => ({ rule, key, t: d.t, alert: structuredClone(d.alert) }))),
-      memory: [...this.memory].flatMap(([rule, entries]) => [...entries].map(([key, m]) => ({ rule, key, t: m.t, v: structuredClone(m.v) }))),
+      dedupe: [...this.dedupe].flatMap(([rule, entries]) => [...entries].map(([key, d]) => ({ rule, key, t: d.t, alert: d.alert }))),
+      memory: [...this.memory].flatMap(([rule, entries]) => [...entries].map(([key, m]) => ({ rule, key, t: m.t, v: m.v }))),
       clocks: [...this.clocks].map(([k, t]) => ({ integration: integrationOf(k), check: k.slice(k.indexOf('\u0000') + 1), t })),
     };
   }
