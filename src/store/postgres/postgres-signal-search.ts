@@ -81,21 +81,37 @@ function timeBounds(param: Param, query: SignalQuery, t: string, k: string): str
   return bounds;
 }
 
+/** A walk over days, newest first: its recursive CTE, the CTE's name, and the condition that cuts it at the lowest day. */
+interface DayWalk {
+  cte: string;
+  name: string;
+  inRange: string;
+}
+
 /**
- * The days that hold keys, newest first, as a recursive CTE `days (day)` (evaluated only as far as the query reads
- * it), and the condition that cuts it at the lowest day. Each next day is found through signal_keys_by_day (the
- * greatest day below the current one), so a gap of years, or one signal dated in year 1, costs one step rather than
- * one per empty day. Days are bounded by since, until and the cursor (time bounds then cut inside the edge days).
+ * The time range a day walk covers: the newest microsecond it may start at (the cursor's or until's, whichever is
+ * lower; null when unbounded) and the lowest day (since's).
  */
-function keyDays(param: Param, query: SignalQuery): { cte: string; inRange: string } {
+function walkRange(query: SignalQuery): { hi: bigint | null; loDay: bigint } {
   let hi: bigint | null = query.cursor === undefined ? null : decodeCursor(query.cursor, ['t', 's']).t;
   if (query.until !== undefined) {
     const until = BigInt(queryMicros('until', query.until)) - 1n;
     hi = hi === null || until < hi ? until : hi;
   }
   // BigInt division truncates toward zero, as PostgreSQL's bigint division does: the same day numbers.
-  const hiDay = hi === null ? MAX_DAY : hi / DAY_US;
   const loDay = query.since === undefined ? -MAX_DAY - 1n : BigInt(queryMicros('since', query.since)) / DAY_US;
+  return { hi, loDay };
+}
+
+/**
+ * The days that hold keys, newest first, as a recursive CTE `days (day)` (evaluated only as far as the query reads
+ * it), and the condition that cuts it at the lowest day. Each next day is found through signal_keys_by_day (the
+ * greatest day below the current one), so a gap of years, or one signal dated in year 1, costs one step rather than
+ * one per empty day. Days are bounded by since, until and the cursor (time bounds then cut inside the edge days).
+ */
+function keyDays(param: Param, query: SignalQuery): DayWalk {
+  const { hi, loDay } = walkRange(query);
+  const hiDay = hi === null ? MAX_DAY : hi / DAY_US;
   const day = `(time_us / ${DAY_US})`;
   const lo = param(loDay.toString());
   return {
@@ -106,6 +122,7 @@ function keyDays(param: Param, query: SignalQuery): { cte: string; inRange: stri
       SELECT (SELECT max${day} FROM signal_keys WHERE ${day} < days.day)
       FROM days WHERE days.day > ${lo}::bigint
     )`,
+    name: 'days',
     inRange: `days.day >= ${lo}::bigint`,
   };
 }
@@ -116,13 +133,8 @@ function keyDays(param: Param, query: SignalQuery): { cte: string; inRange: stri
  * the current day's first microsecond (one backward probe of signals_by_time), so a gap of years costs one step.
  * The first day is that of the newest signal at or below the cursor's or until's time.
  */
-function signalDays(param: Param, query: SignalQuery): { cte: string; inRange: string } {
-  let hi: bigint | null = query.cursor === undefined ? null : decodeCursor(query.cursor, ['t', 's']).t;
-  if (query.until !== undefined) {
-    const until = BigInt(queryMicros('until', query.until)) - 1n;
-    hi = hi === null || until < hi ? until : hi;
-  }
-  const loDay = query.since === undefined ? -MAX_DAY - 1n : BigInt(queryMicros('since', query.since)) / DAY_US;
+function signalDays(param: Param, query: SignalQuery): DayWalk {
+  const { hi, loDay } = walkRange(query);
   const lo = param(loDay.toString());
   // Day d > 0 starts at d * DAY_US; day 0 spans (-DAY_US, DAY_US) and a day d < 0 ((d - 1) * DAY_US, d * DAY_US]
   // (division truncates toward zero), so "a lower day" is time_us < (d - 1) * DAY_US + 1 there.
@@ -135,6 +147,7 @@ function signalDays(param: Param, query: SignalQuery): { cte: string; inRange: s
       SELECT (SELECT max(time_us) FROM signals WHERE time_us < ${before}) / ${DAY_US}
       FROM text_days WHERE text_days.day > ${lo}::bigint
     )`,
+    name: 'text_days',
     inRange: `text_days.day >= ${lo}::bigint`,
   };
 }
@@ -230,25 +243,26 @@ async function search(
   const from = !keyed ? 'signals s' : where.length > 0 ? 'signal_keys k JOIN signals s ON s.sid = k.sid' : 'signal_keys k';
   // An indicator walks the days that hold keys, from the newest down (signal_keys_by_day: one index range of the key
   // per day, stopping once a page is full).
-  const keyedSql = (): string => {
-    const days = keyDays(param, query);
-    return `${days.cte}
+  // A day walk: `perDay` (the page of one day, `sid` only) for each day from the newest, stopping once a page is full.
+  const walkSql = (days: DayWalk, perDay: string): string => `${days.cte}
     SELECT ${columns}
     FROM signals s
     JOIN (
       SELECT h.sid
-      FROM days
-      CROSS JOIN LATERAL (
-        SELECT ${k} AS sid FROM ${from}
-        WHERE ${t} / ${DAY_US} = days.day AND ${all.join(' AND ')}
-        ORDER BY ${t} DESC, ${k} DESC
-        LIMIT ${limit}
-      ) h
+      FROM ${days.name}
+      CROSS JOIN LATERAL (${perDay}) h
       WHERE ${days.inRange}
       LIMIT ${limit}
     ) hit ON hit.sid = s.sid
     ORDER BY s.time_us DESC, s.sid DESC`;
-  };
+  const keyedSql = (): string =>
+    walkSql(
+      keyDays(param, query),
+      `SELECT ${k} AS sid FROM ${from}
+        WHERE ${t} / ${DAY_US} = days.day AND ${all.join(' AND ')}
+        ORDER BY ${t} DESC, ${k} DESC
+        LIMIT ${limit}`,
+    );
   const full = `
     SELECT ${columns}
     FROM signals s
@@ -268,22 +282,13 @@ async function search(
     const probe = `SELECT time_us, sid, integration, check_id, kind, severity FROM signals s
           WHERE (s.time_us / ${DAY_US}) = text_days.day AND ${where[textAt] ?? 'true'} OFFSET 0`;
     const rest = [...bounds, ...where.filter((_, i) => i !== textAt)];
-    return `${days.cte}
-    SELECT ${columns}
-    FROM signals s
-    JOIN (
-      SELECT h.sid
-      FROM text_days
-      CROSS JOIN LATERAL (
-        SELECT s.sid FROM (${probe}) s
+    return walkSql(
+      days,
+      `SELECT s.sid FROM (${probe}) s
         ${rest.length > 0 ? `WHERE ${rest.join(' AND ')}` : ''}
         ORDER BY s.time_us DESC, s.sid DESC
-        LIMIT ${limit}
-      ) h
-      WHERE ${days.inRange}
-      LIMIT ${limit}
-    ) hit ON hit.sid = s.sid
-    ORDER BY s.time_us DESC, s.sid DESC`;
+        LIMIT ${limit}`,
+    );
   };
   let rows: HitRow[];
   if (keyed) {
