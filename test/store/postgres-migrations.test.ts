@@ -122,4 +122,31 @@ describe.skipIf(!available)('PostgreSQL migrations', () => {
     expect(isAzsecError(error, 'ERR_STORE')).toBe(true);
     expect((error as Error).message).toContain('9999');
   });
+
+  it('names the remedy when the role that migrates may not create btree_gin (migration 7), and applies nothing of it', async () => {
+    const db = await freshDatabase();
+    // A role that owns what it creates in the public schema but has no CREATE on the database: the usual
+    // least-privilege setup, in which a trusted extension cannot be created. The name is hex digits only.
+    const role = `azsec_noext_${db.name.slice('azsec_test_'.length)}`;
+    const admin = pool(db.url);
+    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    cleanups.unshift(async () => {
+      await db.drop();
+      const cluster = new Pool({ connectionString: db.url.replace(`/${db.name}`, '/postgres'), max: 1 });
+      await cluster.query(`DROP ROLE IF EXISTS ${role}`).finally(() => cluster.end());
+    });
+    await admin.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${role}`);
+    const url = new URL(db.url);
+    url.username = role;
+    const limited = pool(url.toString());
+    await migrate(limited, MIGRATIONS.filter((m) => m.version < 7));
+    const error = await migrate(limited).catch((e: unknown) => e);
+    expect(isAzsecError(error, 'ERR_STORE')).toBe(true);
+    expect((error as Error).message).toMatch(/migration 7 .*btree_gin.*CREATE EXTENSION btree_gin;/s);
+    const versions = await limited.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
+    expect(versions.rows[0]?.version).toBe(6);
+    // With the extension created by an administrator, the same role completes the migration.
+    await admin.query('CREATE EXTENSION btree_gin');
+    expect((await migrate(limited)).applied).toEqual([7]);
+  });
 });

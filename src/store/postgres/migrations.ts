@@ -9,7 +9,12 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** What an operator can do when the migration fails for lack of a privilege or a missing extension. */
+  remedy?: string;
 }
+
+/** insufficient_privilege, feature_not_supported, undefined_file (an extension whose files are not installed). */
+const REMEDIABLE_CODES = new Set(['42501', '0A000', '58P01']);
 
 /** Arbitrary but fixed: the advisory-lock key every azsec process uses for migrations ("azsec" in ASCII + 1). */
 export const MIGRATION_LOCK_KEY = 0x617a7365630001n;
@@ -355,6 +360,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: 'free-text index by day',
     sql: SEARCH_BY_DAY_SQL,
+    remedy:
+      'It needs the btree_gin extension (PostgreSQL contrib): have a database administrator run "CREATE EXTENSION btree_gin;" in this database, or grant CREATE on the database to the role azsec connects as; then start azsec again (docs/postgres.md).',
   },
 ];
 
@@ -405,7 +412,19 @@ async function migrateLocked(client: PoolClient, migrations: readonly Migration[
   const applied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (appliedVersions.has(migration.version)) continue;
-    await client.query(migration.sql);
+    try {
+      await client.query(migration.sql);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (migration.remedy === undefined || !REMEDIABLE_CODES.has(String(code))) throw error;
+      // Nothing was applied (the whole migration is one transaction): say what the operator can do about it.
+      throw new AzsecError(
+        'ERR_STORE',
+        `PostgreSQL migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}. ${migration.remedy}`,
+        { migration: migration.version, pgCode: String(code) },
+        { cause: error },
+      );
+    }
     await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
     applied.push(migration.version);
   }
