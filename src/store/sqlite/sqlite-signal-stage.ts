@@ -4,9 +4,21 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { AzsecError } from '../../core/errors.ts';
 import { pendingFromRow } from '../stage-rows.ts';
 import type { PendingRow } from '../stage-rows.ts';
-import type { JsonValue, PendingRecord, SignalBatchOutput } from '../store.ts';
+import type { AlertUpsert, JsonValue, PendingRecord, SignalBatchOutput } from '../store.ts';
 import type { SqliteAlerts } from './sqlite-alerts.ts';
-import type { SqliteSignalWriter } from './sqlite-signal-writer.ts';
+import { SqliteSignalWriter } from './sqlite-signal-writer.ts';
+import type { PreparedSignal } from './sqlite-signal-writer.ts';
+
+/** A stage batch ready to store (SqliteSignalStage.prepare). */
+export interface PreparedBatch {
+  /** The seq of the batch's first and last record; null for an empty batch. */
+  firstSeq: number | null;
+  lastSeq: number | null;
+  signals: PreparedSignal[];
+  alerts: readonly AlertUpsert[];
+  /** The detection state as JSON text. */
+  detectionState: string | undefined;
+}
 
 export class SqliteSignalStage {
   readonly #claim: StatementSync;
@@ -52,38 +64,44 @@ export class SqliteSignalStage {
     return Number((this.#countPending.get() as { n: number }).n);
   }
 
+  /**
+   * The batch's rows, computed before its transaction (the write lock is then held for the statements only). Throws
+   * ERR_STORE for a signal that belongs to no record of the batch: the stage makes exactly one per record.
+   */
+  static prepare(records: readonly PendingRecord[], output: SignalBatchOutput): PreparedBatch {
+    const byIdentity = new Map<string, PendingRecord>();
+    for (const r of records) byIdentity.set(`${r.integration}\u0000${r.check}\u0000${r.id}\u0000${r.version}`, r);
+    const signals = output.signals.map((s) => {
+      const record = byIdentity.get(`${s.integration}\u0000${s.check}\u0000${s.recordId}\u0000${s.version}`);
+      if (record === undefined) throw new AzsecError('ERR_STORE', `signal ${s.check}/${s.recordId} does not belong to the batch`, {});
+      return SqliteSignalWriter.prepare({ seq: record.seq, integration: s.integration, check: s.check, recordId: s.recordId, version: s.version, recordTime: record.time }, s);
+    });
+    return {
+      firstSeq: records[0]?.seq ?? null,
+      lastSeq: records.at(-1)?.seq ?? null,
+      signals,
+      alerts: output.alerts,
+      detectionState: output.detectionState === undefined ? undefined : JSON.stringify(output.detectionState),
+    };
+  }
+
   /** Inside the caller's write transaction; throws ERR_LEASE_LOST (the caller rolls back) when fenced off. */
-  complete(
-    owner: string,
-    records: readonly PendingRecord[],
-    output: SignalBatchOutput,
-    nowMs: number,
-    writer: SqliteSignalWriter,
-    alerts: SqliteAlerts,
-  ): void {
+  complete(owner: string, batch: PreparedBatch, nowMs: number, writer: SqliteSignalWriter, alerts: SqliteAlerts): void {
     const holder = this.#holder.get() as { owner: string | null; lease_expires_ms: number; done_seq: number };
     if (holder.owner !== owner || Number(holder.lease_expires_ms) <= nowMs) {
       throw new AzsecError('ERR_LEASE_LOST', 'The signal stage lease was lost (expired or taken over); the batch was not stored.', {});
     }
-    if (records.length === 0) return;
-    const first = records[0] as PendingRecord;
+    if (batch.firstSeq === null || batch.lastSeq === null) return;
     // Another stage instance already moved past this batch (possible only after a lease takeover): storing it again
     // would be harmless for signals but would run the rules twice.
-    if (first.seq <= Number(holder.done_seq)) {
+    if (batch.firstSeq <= Number(holder.done_seq)) {
       throw new AzsecError('ERR_LEASE_LOST', 'The signal stage batch was already processed by another process; it was not stored again.', {});
     }
-    const byIdentity = new Map<string, PendingRecord>();
-    for (const r of records) byIdentity.set(`${r.integration}\u0000${r.check}\u0000${r.id}\u0000${r.version}`, r);
-    for (const s of output.signals) {
-      const record = byIdentity.get(`${s.integration}\u0000${s.check}\u0000${s.recordId}\u0000${s.version}`);
-      // A signal must belong to a record of the batch: the stage makes exactly one per record.
-      if (record === undefined) throw new AzsecError('ERR_STORE', `signal ${s.check}/${s.recordId} does not belong to the batch`, {});
-      writer.insert({ seq: record.seq, integration: s.integration, check: s.check, recordId: s.recordId, version: s.version, recordTime: record.time }, s);
-    }
+    for (const s of batch.signals) writer.insertPrepared(s);
     const now = new Date(nowMs).toISOString();
-    for (const a of output.alerts) alerts.upsert(a, now);
-    if (output.detectionState !== undefined) this.#saveState.run(JSON.stringify(output.detectionState));
-    this.#advance.run((records.at(-1) as PendingRecord).seq);
+    for (const a of batch.alerts) alerts.upsert(a, now);
+    if (batch.detectionState !== undefined) this.#saveState.run(batch.detectionState);
+    this.#advance.run(batch.lastSeq);
   }
 
   detectionState(): JsonValue | null {

@@ -28,6 +28,16 @@ export interface SignalOwner {
  * tokenized every title twice, a fifth of a sign-in's tokens, for no search that could tell the difference (search
  * matches {title text} together; rows written before keep their title column and are still found).
  */
+/** A signal with its rows' computed values (SqliteSignalWriter.prepare). */
+export interface PreparedSignal {
+  owner: SignalOwner;
+  signal: Signal;
+  timeUs: number;
+  body: string;
+  text: string;
+  keys: string;
+}
+
 export function searchText(signal: Pick<Signal, 'title' | 'text'>): string {
   return signal.text.startsWith(signal.title) ? signal.text : `${signal.title}\n${signal.text}`;
 }
@@ -62,14 +72,34 @@ export class SqliteSignalWriter {
     this.#purgeSignals = db.prepare('DELETE FROM signals WHERE seq IN (SELECT seq FROM records WHERE integration = ?)');
   }
 
+  /**
+   * Everything of a signal's rows that does not need the database: its JSON, search text and key text, computed before
+   * the transaction so that the write lock is held only for the statements (the collector waits for it meanwhile).
+   */
+  static prepare(owner: SignalOwner, signal: Signal): PreparedSignal {
+    return {
+      owner,
+      signal,
+      timeUs: signalMicros(signal, owner.recordTime),
+      body: signalBody(signal, owner),
+      text: searchText(signal),
+      keys: signalKeyText(signal.indicators),
+    };
+  }
+
   /** Stores the signal of a record that was just inserted. */
   insert(owner: SignalOwner, signal: Signal): void {
-    const timeUs = signalMicros(signal, owner.recordTime);
-    const sid = this.#keys.next(timeUs);
+    this.insertPrepared(SqliteSignalWriter.prepare(owner, signal));
+  }
+
+  /** Stores a prepared signal (prepare()); inside the caller's transaction. */
+  insertPrepared(p: PreparedSignal): void {
+    const { owner, signal } = p;
+    const sid = this.#keys.next(p.timeUs);
     const inserted = this.#insertSignal.run(
       owner.seq,
       sid,
-      timeUs,
+      p.timeUs,
       severityRank(signal.severity),
       owner.integration,
       owner.check,
@@ -81,11 +111,11 @@ export class SqliteSignalWriter {
       signal.severity,
       signal.outcome,
       signal.title,
-      signalBody(signal, owner),
+      p.body,
     );
     // Already there (only possible when a signal outlived its record): the stored one stays, as for records.
     if (Number(inserted.changes) === 0) return;
-    this.#insertText.run(sid, '', searchText(signal), signalKeyText(signal.indicators));
+    this.#insertText.run(sid, '', p.text, p.keys);
   }
 
   /**

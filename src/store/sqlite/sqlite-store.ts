@@ -310,7 +310,8 @@ class SqliteStore implements Store {
     const stage = this.#stageSql;
     const alerts = this.#alertSql;
     // A fencing refusal (ERR_LEASE_LOST) passes through #transaction unwrapped, after the rollback.
-    this.#transaction('completeRecords', () => stage.complete(owner, records, output, this.#clock.now(), this.#signals, alerts));
+    const batch = this.#run('completeRecords', () => SqliteSignalStage.prepare(records, output));
+    this.#transaction('completeRecords', () => stage.complete(owner, batch, this.#clock.now(), this.#signals, alerts));
     this.#checkpointer.nudge();
   }
 
