@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { AzsecError } from '../core/errors.ts';
 import { createPostgresStore } from './postgres/postgres-store.ts';
+import { processWriteLock } from './sqlite/process-write-lock.ts';
 import { createSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -19,6 +20,8 @@ export interface OpenStoreOptions {
   backgroundCheckpoints?: boolean;
   /** SQLite only: see SqliteStoreOptions.replayableWrites (the signal stage's connection). */
   replayableWrites?: boolean;
+  /** SQLite only: see SqliteStoreOptions.sharedWriteLock (sqliteWriteLockBuffer() of the starting thread). */
+  sharedWriteLock?: SharedArrayBuffer | undefined;
 }
 
 export const SQLITE_FILE_NAME = 'azsec.db';
@@ -35,6 +38,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       ...clock,
       ...(opts.backgroundCheckpoints === undefined ? {} : { backgroundCheckpoints: opts.backgroundCheckpoints }),
       ...(opts.replayableWrites === undefined ? {} : { replayableWrites: opts.replayableWrites }),
+      ...(opts.sharedWriteLock === undefined ? {} : { sharedWriteLock: opts.sharedWriteLock }),
     });
   }
   const scheme = urlScheme(storeUrl);
@@ -48,6 +52,15 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       : `The store URL (--store or AZSEC_STORE_URL) has the unsupported scheme "${scheme}"; give a postgres:// or postgresql:// URL, or leave it unset for the embedded SQLite store.`,
     { option: 'storeUrl', ...(scheme === null ? {} : { scheme }) },
   );
+}
+
+/**
+ * The write lock that this thread's connections to the SQLite store of `dataDir` use, to hand to a worker thread that
+ * opens the same store (process-write-lock.ts); undefined for PostgreSQL, which has no such lock.
+ */
+export function sqliteWriteLockBuffer(dataDir: string, storeUrl: string | undefined): SharedArrayBuffer | undefined {
+  if ((storeUrl?.trim() ?? '') !== '') return undefined;
+  return processWriteLock(path.join(dataDir, SQLITE_FILE_NAME)).buffer;
 }
 
 /** The URL's scheme in lower case ("postgres:"), or null when the value is not a URL. Never echoes the rest. */

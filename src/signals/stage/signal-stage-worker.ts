@@ -30,7 +30,7 @@ function handle(message: StageThreadRequest): void {
 port.on('message', handle);
 
 try {
-  const store = await openStore({ dataDir: input.dataDir, storeUrl: input.storeUrl, replayableWrites: true, backgroundCheckpoints: false });
+  const store = await openStore({ dataDir: input.dataDir, storeUrl: input.storeUrl, replayableWrites: true, backgroundCheckpoints: false, sharedWriteLock: input.sqliteWriteLock });
   try {
     stage = new SignalStage({
       store,

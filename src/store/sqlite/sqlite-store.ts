@@ -30,6 +30,8 @@ import type {
 } from '../store.ts';
 import { migrate } from './migrations.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.ts';
+import { processWriteLock } from './process-write-lock.ts';
+import type { ProcessWriteLock } from './process-write-lock.ts';
 import { SqliteAlerts } from './sqlite-alerts.ts';
 import { SqliteSignalReader } from './sqlite-signal-reader.ts';
 import { SqliteSignalStage } from './sqlite-signal-stage.ts';
@@ -65,6 +67,11 @@ export interface SqliteStoreOptions {
    * them). Only for the signal stage, whose every transaction is redone from the records if it is lost.
    */
   replayableWrites?: boolean;
+  /**
+   * The buffer of this file's write lock in the thread that started this one (process-write-lock.ts), so that a worker
+   * thread's connection takes turns with that thread's; by default the lock of this thread.
+   */
+  sharedWriteLock?: SharedArrayBuffer;
 }
 
 
@@ -95,7 +102,8 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     }
     const inMemory = opts.path === ':memory:' || opts.path === '';
     if (opts.backgroundCheckpoints !== false && !inMemory) checkpointer = startWalCheckpointer(db, opts.path, busyTimeoutMs);
-    return new SqliteStore(db, opts.path, checkpointer, opts.clock ?? systemClock, pageSize);
+    const writeLock = inMemory ? null : processWriteLock(opts.path, opts.sharedWriteLock);
+    return new SqliteStore(db, opts.path, checkpointer, opts.clock ?? systemClock, pageSize, writeLock, busyTimeoutMs);
   } catch (error) {
     await checkpointer.close();
     db.close();
@@ -224,10 +232,14 @@ class SqliteStore implements Store {
   readonly #search: SqliteSignalReader;
   #stage: SqliteSignalStage | undefined;
   #alerts: SqliteAlerts | undefined;
+  readonly #writeLock: ProcessWriteLock | null;
+  readonly #busyTimeoutMs: number;
   #closed = false;
 
-  constructor(db: DatabaseSync, path: string, checkpointer: WalCheckpointer, clock: Clock, pageSize: number) {
+  constructor(db: DatabaseSync, path: string, checkpointer: WalCheckpointer, clock: Clock, pageSize: number, writeLock: ProcessWriteLock | null, busyTimeoutMs: number) {
     this.#db = db;
+    this.#writeLock = writeLock;
+    this.#busyTimeoutMs = busyTimeoutMs;
     this.#path = path;
     this.#checkpointer = checkpointer;
     this.#clock = clock;
@@ -237,9 +249,21 @@ class SqliteStore implements Store {
     this.#search = new SqliteSignalReader(db);
   }
 
-  /** Runs `work` synchronously inside BEGIN IMMEDIATE … COMMIT; ROLLBACK and ERR_STORE on any error. */
+  /**
+   * Runs `work` synchronously inside BEGIN IMMEDIATE … COMMIT; ROLLBACK and ERR_STORE on any error. The other threads
+   * of this process that write the file wait on the process write lock meanwhile, and are woken as it ends.
+   */
   #transaction<T>(operation: string, work: () => T): T {
     this.#assertOpen(operation);
+    this.#writeLock?.acquire(this.#busyTimeoutMs);
+    try {
+      return this.#inTransaction(operation, work);
+    } finally {
+      this.#writeLock?.release();
+    }
+  }
+
+  #inTransaction<T>(operation: string, work: () => T): T {
     try {
       this.#db.exec('BEGIN IMMEDIATE');
     } catch (error) {
