@@ -4,9 +4,9 @@
 //   mode "collector-no-rules": the same with the detection rules off (to measure their cost);
 //   mode "collector-records-only": the same without the signal stage (to measure what signals cost);
 //   mode "ceiling":   the same pages fetched, JSON.parse'd and committed to a fresh SQLite store, no collector logic.
-// Prints one JSON line {records, signals, ms, maxRssMb, cpuMs} (cpuMs: user + system time of every thread).
+// Prints one JSON line {records, signals, ms, writeMb, maxRssMb, cpuMs} (cpuMs: user + system time of every thread).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CHECK_IDS } from '../src/core/check-ids.ts';
@@ -86,4 +86,7 @@ const ms = performance.now() - start;
 await store.close();
 await rm(dir, { recursive: true, force: true });
 const usage = process.resourceUsage();
-process.stdout.write(JSON.stringify({ records, signals, ms, maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }) + '\n');
+// Bytes this process wrote (the store's WAL and database file, above all): a measure that does not move with the
+// machine's load. Linux only; 0 where /proc is missing.
+const wchar = Number(/wchar: (\d+)/.exec(await readFile('/proc/self/io', 'utf8').catch(() => ''))?.[1] ?? 0);
+process.stdout.write(JSON.stringify({ records, signals, ms, writeMb: wchar / 1e6, maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }) + '\n');
