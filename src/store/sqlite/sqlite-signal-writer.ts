@@ -22,12 +22,6 @@ export interface SignalOwner {
   recordTime: string;
 }
 
-/**
- * What the FTS index holds of a signal's words: its text, which normalizers begin with the title (build-signal.ts);
- * the title goes in front only when the text does not already begin with it. Indexing the title column as well
- * tokenized every title twice, a fifth of a sign-in's tokens, for no search that could tell the difference (search
- * matches {title text} together; rows written before keep their title column and are still found).
- */
 /** A signal with its rows' computed values (SqliteSignalWriter.prepare). */
 export interface PreparedSignal {
   owner: SignalOwner;
@@ -38,6 +32,12 @@ export interface PreparedSignal {
   keys: string;
 }
 
+/**
+ * What the FTS index holds of a signal's words: its text, which normalizers begin with the title (build-signal.ts);
+ * the title goes in front only when the text does not already begin with it. Indexing the title column as well
+ * tokenized every title twice, a fifth of a sign-in's tokens, for no search that could tell the difference (search
+ * matches {title text} together; rows written before keep their title column and are still found).
+ */
 export function searchText(signal: Pick<Signal, 'title' | 'text'>): string {
   return signal.text.startsWith(signal.title) ? signal.text : `${signal.title}\n${signal.text}`;
 }
