@@ -4,7 +4,8 @@
 //   mode "collector-no-rules": the same with the detection rules off (to measure their cost);
 //   mode "collector-records-only": the same without the signal stage (to measure what signals cost);
 //   mode "ceiling":   the same pages fetched, JSON.parse'd and committed to a fresh SQLite store, no collector logic.
-// Prints one JSON line {records, signals, ms, writeMb, maxRssMb, cpuMs} (cpuMs: user + system time of every thread).
+// Prints one JSON line {records, signals, ms, writeMb, diskMb, maxRssMb, cpuMs} (cpuMs: user + system time of every
+// thread; writeMb: what the process wrote, diskMb: what of it reached the disk).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,8 @@ await store.close();
 await rm(dir, { recursive: true, force: true });
 const usage = process.resourceUsage();
 // Bytes this process wrote (the store's WAL and database file, above all): a measure that does not move with the
-// machine's load. Linux only; 0 where /proc is missing.
-const wchar = Number(/wchar: (\d+)/.exec(await readFile('/proc/self/io', 'utf8').catch(() => ''))?.[1] ?? 0);
-process.stdout.write(JSON.stringify({ records, signals, ms, writeMb: wchar / 1e6, maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }) + '\n');
+// machine's load. wchar counts every write(); write_bytes what was sent to the disk (WAL frames written over before
+// they were flushed count once). Linux only; 0 where /proc is missing.
+const io = await readFile('/proc/self/io', 'utf8').catch(() => '');
+const ioField = (name: string): number => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
+process.stdout.write(JSON.stringify({ records, signals, ms, writeMb: ioField('wchar') / 1e6, diskMb: ioField('write_bytes') / 1e6, maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }) + '\n');
