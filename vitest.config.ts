@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Tests start HTTPS simulators and child processes; two cores, so keep parallelism modest.
     pool: 'forks',
     maxWorkers: 2,

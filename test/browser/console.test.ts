@@ -19,6 +19,7 @@ import { SignalStage } from '../../src/signals/stage/signal-stage.ts';
 import { HOSTILE_STRINGS } from '../../src/simulator/hostile-strings.ts';
 import { startSimulator } from '../../src/simulator/start-simulator.ts';
 import type { Simulator } from '../../src/simulator/types.ts';
+import { simulatorStateDir } from '../helpers/simulator-state-dir.ts';
 
 const CHROMIUM = process.env.AZSEC_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -38,7 +39,7 @@ describe.skipIf(!available)('the console in Chromium', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'azsec-browser-'));
     sim = await startSimulator({
-      stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
+      stateDir: simulatorStateDir(),
       throttling: false,
       liveRatePerMinute: 0,
       tenants: [{ name: 'contoso', profile: 'full' }, { name: 'litware', profile: 'free' }, { name: 'evilcorp', profile: 'full', hostileStrings: true }],

@@ -11,6 +11,7 @@ import type { CheckId } from '../../src/core/check-ids.ts';
 import { trustExtraCa } from '../../src/core/extra-ca.ts';
 import { startSimulator } from '../../src/simulator/start-simulator.ts';
 import type { SimEndpoint, Simulator } from '../../src/simulator/types.ts';
+import { simulatorStateDir } from '../helpers/simulator-state-dir.ts';
 
 const NODE = path.resolve('node_modules/.bin/node');
 const MAIN = path.resolve('src/main.ts');
@@ -57,7 +58,7 @@ describe('azsec CLI: crash recovery and secrecy', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'azsec-e2e-'));
     sim = await startSimulator({
-      stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
+      stateDir: simulatorStateDir(),
       throttling: false,
       liveRatePerMinute: 0,
       seed: 5,

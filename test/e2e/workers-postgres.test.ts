@@ -16,6 +16,7 @@ import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts'
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
 import type { TempDatabase } from '../helpers/postgres.ts';
+import { simulatorStateDir } from '../helpers/simulator-state-dir.ts';
 
 const available = await postgresAvailable();
 const TENANTS = 30;
@@ -63,7 +64,7 @@ describe.skipIf(!available)('three workers on one PostgreSQL store', () => {
     db = await withTempDatabase();
     store = await createPostgresStore({ url: db.url });
     sim = await startSimulator({
-      stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
+      stateDir: simulatorStateDir(),
       throttling: false,
       liveRatePerMinute: 0,
       seed: 3,

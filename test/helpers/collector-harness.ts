@@ -17,6 +17,7 @@ import type { SimTenantSpec, Simulator, SimulatorOptions } from '../../src/simul
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Integration, Store, StoredRecord } from '../../src/store/store.ts';
 import { SignalStage } from '../../src/signals/stage/signal-stage.ts';
+import { simulatorStateDir } from './simulator-state-dir.ts';
 
 export interface Harness {
   sim: Simulator;
@@ -45,8 +46,7 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'azsec-harness-'));
   const sim = await startSimulator({
-    // One CA per test process: fetch caches its TLS context, so a second CA would not be trusted.
-    stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
+    stateDir: simulatorStateDir(),
     throttling: false,
     liveRatePerMinute: 0,
     seed: 11,

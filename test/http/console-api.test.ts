@@ -13,6 +13,7 @@ import { trustExtraCa } from '../../src/core/extra-ca.ts';
 import { buildServer } from '../../src/http/build-server.ts';
 import { startSimulator } from '../../src/simulator/start-simulator.ts';
 import type { Simulator } from '../../src/simulator/types.ts';
+import { simulatorStateDir } from '../helpers/simulator-state-dir.ts';
 
 const SETUP_TOKEN = 'one-time-setup-token';
 const PASSWORD = 'correct horse battery staple';
@@ -28,7 +29,7 @@ describe('console API', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'azsec-http-'));
     sim = await startSimulator({
-      stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
+      stateDir: simulatorStateDir(),
       throttling: false,
       liveRatePerMinute: 0,
       tenants: [{ name: 'contoso', profile: 'full' }, { name: 'tailspin', profile: 'minimal-permissions' }],

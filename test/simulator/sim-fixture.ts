@@ -1,10 +1,9 @@
 // Shared set-up for the simulator's behaviour tests: one simulator per test file (one CA per process, because fetch
 // caches its TLS context), tokens from its token endpoint, and plain fetch calls to Graph over real HTTPS.
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { trustExtraCa } from '../../src/core/extra-ca.ts';
 import { startSimulator } from '../../src/simulator/start-simulator.ts';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/types.ts';
+import { simulatorStateDir } from '../helpers/simulator-state-dir.ts';
 
 /** A fixed simulated clock start, so generated data is the same on every run. */
 export const SIM_START = Date.UTC(2026, 2, 2, 12, 0, 0);
@@ -12,8 +11,7 @@ export const SIM_START = Date.UTC(2026, 2, 2, 12, 0, 0);
 export async function startTestSimulator(opts: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   const sim = await startSimulator({
     port: 0,
-    // One CA per test process, the same directory the collector harness uses.
-    stateDir: path.join(tmpdir(), `azsec-test-ca-${process.pid}`),
+    stateDir: simulatorStateDir(),
     seed: 'sim-tests',
     throttling: false,
     liveRatePerMinute: 0,
