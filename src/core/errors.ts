@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   ERR_GRAPH_PAGING_LOOP: 'Graph returned the same @odata.nextLink twice; paging stopped to avoid a loop.',
   ERR_STORE: 'The store could not be read or written.',
   ERR_LEASE_LOST: 'This worker no longer holds the lease (an integration\'s, or the signal stage\'s: expired or taken over); its commit was refused and nothing was written.',
+  ERR_SEARCH_TIMEOUT: 'A signal search ran past its time limit on PostgreSQL and was stopped.',
   ERR_SQL: 'The analyst SQL query was refused (a write, several statements, bad SQL) or exceeded its time limit.',
   ERR_SIMULATOR: 'The Graph simulator could not start or was given invalid options.',
 } as const;

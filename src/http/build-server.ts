@@ -62,6 +62,8 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   ERR_INTEGRATION_EXISTS: 409,
   ERR_INTEGRATION_NOT_FOUND: 404,
   ERR_SQL: 400,
+  // The server is fine; this search asked too much of it. 503 tells a client the request may succeed narrowed or later.
+  ERR_SEARCH_TIMEOUT: 503,
 };
 
 /** Paths reachable without a session: the login and setup flow, the static console, health. */

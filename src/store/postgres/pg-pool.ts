@@ -96,9 +96,12 @@ export async function inTransaction<T>(pool: Pool, operation: string, work: (cli
   }
 }
 
-/** One statement outside an explicit transaction, with the error wrapped. */
+/** What runs a statement: the pool (any free connection) or one connection inside a transaction. */
+export type Queryable = Pool | PoolClient;
+
+/** One statement (outside an explicit transaction when given the pool), with the error wrapped. */
 export async function runQuery<R extends object>(
-  pool: Pool,
+  pool: Queryable,
   operation: string,
   text: string,
   values: unknown[] = [],

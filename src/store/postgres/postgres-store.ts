@@ -40,7 +40,7 @@ import {
   recordFromRow,
 } from './postgres-rows.ts';
 import type { CheckStateRow, IntegrationRow, RecordRow } from './postgres-rows.ts';
-import { countPostgresSignals, getPostgresSignal, searchPostgresSignals } from './postgres-signal-search.ts';
+import { DEFAULT_SEARCH_TIMEOUT_MS, countPostgresSignals, getPostgresSignal, searchPostgresSignals } from './postgres-signal-search.ts';
 import { queryPostgresReadOnly } from './postgres-sql-query.ts';
 import * as stage from './postgres-signal-stage.ts';
 import { writeCommit } from './write-commit.ts';
@@ -53,6 +53,8 @@ export interface PostgresStoreOptions extends PostgresConnectionOptions {
   exportPageSize?: number;
   /** Apply migrations before returning (default true). */
   migrate?: boolean;
+  /** Time limit of each statement of a signal search (default 30 s; ERR_SEARCH_TIMEOUT past it). */
+  searchTimeoutMs?: number;
 }
 
 /** A PostgreSQL Store; `pool` is exposed so the lease store can share its connections. */
@@ -61,8 +63,12 @@ export interface PostgresStore extends Store {
 }
 
 export async function createPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
+  const searchTimeoutMs = opts.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
+  if (!Number.isInteger(searchTimeoutMs) || searchTimeoutMs < 1) {
+    throw new AzsecError('ERR_CONFIG_INVALID', `searchTimeoutMs must be a positive integer (got ${searchTimeoutMs}).`);
+  }
   const pool = createPool(opts);
-  const store = new PgStore(pool, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000);
+  const store = new PgStore(pool, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000, searchTimeoutMs);
   if (opts.migrate !== false) {
     try {
       await store.migrate();
@@ -99,12 +105,14 @@ class PgStore implements PostgresStore {
   readonly pool: Pool;
   readonly #clock: Clock;
   readonly #pageSize: number;
+  readonly #searchTimeoutMs: number;
   #closed = false;
 
-  constructor(pool: Pool, clock: Clock, pageSize: number) {
+  constructor(pool: Pool, clock: Clock, pageSize: number, searchTimeoutMs: number) {
     this.pool = pool;
     this.#clock = clock;
     this.#pageSize = pageSize;
+    this.#searchTimeoutMs = searchTimeoutMs;
   }
 
   async migrate(): Promise<void> {
@@ -318,7 +326,7 @@ class PgStore implements PostgresStore {
   }
 
   async searchSignals(query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
-    return searchPostgresSignals(this.pool, query);
+    return searchPostgresSignals(this.pool, query, { timeoutMs: this.#searchTimeoutMs });
   }
 
   async getSignal(integration: string, check: CheckId, recordId: string, version: string): Promise<Signal | null> {
