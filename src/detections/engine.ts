@@ -52,7 +52,9 @@ export interface EngineOptions {
   allowedLatenessMs?: number;
 }
 
-const SWEEP_EVERY_MS = 60_000;
+// Sweeps only bound memory (what is past matching is ignored when read): in a backfill a minute of signal time holds
+// a handful of signals, and sweeping every minute of it cost more than the rules themselves.
+const SWEEP_EVERY_MS = 600_000;
 const MEMORY_SWEEP_EVERY_MS = 3_600_000;
 
 /** An alert keeps at most this many matched signals; the rest are counted in `absorbed` or the window count. */
@@ -191,9 +193,9 @@ export class DetectionEngine {
   }
 
   /**
-   * Expiry runs as signal time advances, not per signal: windows and dedupe entries every minute of signal time
-   * (they are the state that grows with traffic), rule memory every hour (entries live days; reads already ignore
-   * stale ones, so sweeping it is only about size).
+   * Expiry runs as signal time advances, not per signal: windows and dedupe entries every ten minutes of signal time
+   * (they are the state that grows with traffic), rule memory every hour (entries live days). Reads already ignore
+   * what expired (measureWindow, openAlert, memory's get), so sweeping is only about size.
    */
   private sweepIfDue(): void {
     const now = this.watermark;
@@ -227,7 +229,7 @@ export class DetectionEngine {
       // While an alert for the group is open, every further match is absorbed into it: no need to measure the
       // window again (which would cost a sweep per event during a flood).
       if (this.openAlert(e, sk, t) === undefined) {
-        const hit = this.measureWindow(e, events, ev);
+        const hit = this.measureWindow(e, events, ev, this.ruleNow(e.rule, signal.integration) - e.threshold.windowMs - this.latenessMs);
         if (hit === null) return null;
         fields.count = hit.count;
         if (e.threshold.distinct !== undefined) fields.distinct = hit.distinct;
@@ -258,19 +260,25 @@ export class DetectionEngine {
     return events;
   }
 
-  /** Whether some window containing ev reaches the threshold, with that window's count, distinct count and signals. */
-  private measureWindow(e: EffectiveRule, events: readonly WindowEvent[], ev: WindowEvent): { count: number; distinct: number; refs: SignalRef[] } | null {
+  /**
+   * Whether some window containing ev reaches the threshold, with that window's count, distinct count and signals.
+   * Events before `oldest` (the rule's newest time minus the window and the allowed lateness) are past matching,
+   * whether or not a sweep has removed them yet: sweeps only bound memory, so they can run seldom.
+   */
+  private measureWindow(e: EffectiveRule, events: readonly WindowEvent[], ev: WindowEvent, oldest: number): { count: number; distinct: number; refs: SignalRef[] } | null {
     const th = e.threshold!;
+    if (ev.t < oldest) return null;
     // Candidate windows [start, start + W] must contain the new event: starts from ev.t - W up to ev.t. A late event
     // can complete a window whose other events came earlier in ingest order but later in time.
     // One sweep with two pointers: each start s (from ev.t - W up to ev.t) extends its end j while events stay within
     // W of it, keeping a count per distinct value, so the check is linear in the events near ev.t.
     const W = th.windowMs;
-    // Binary search for the first event within W before ev.
+    const from = Math.max(ev.t - W, oldest);
+    // Binary search for the first event within W before ev (and not past matching).
     let s = 0;
     for (let hi = events.length; s < hi; ) {
       const mid = (s + hi) >>> 1;
-      if (events[mid]!.t < ev.t - W) s = mid + 1;
+      if (events[mid]!.t < from) s = mid + 1;
       else hi = mid;
     }
     const perValue = new Map<string | null, number>();

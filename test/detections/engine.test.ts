@@ -267,6 +267,16 @@ describe('DetectionEngine lateness', () => {
     // With no lateness allowed, 08:00 is gone once 08:30 is seen: the late 08:05 and 08:07 make only two.
     expect(feed(e, [sig(T0, { user: 'u' }), sig(T0 + 30 * MIN, { user: 'u' }), sig(T0 + 7 * MIN, { user: 'u' }), sig(T0 + 5 * MIN, { user: 'u' })])).toHaveLength(0);
   });
+
+  it('does not count events past the lateness between two sweeps either (sweeps only bound memory)', () => {
+    const short = defineRule({ ...failuresPerUser, id: 'test-short-window', threshold: { ...failuresPerUser.threshold!, windowMs: 2 * MIN } });
+    // 08:00 and 08:01, then 08:05 moves the rule's time on (less than a sweep interval later), then 08:01:30 arrives.
+    const events = (): Array<{ signal: Signal; raw: RawRecord }> => [sig(T0, { user: 'u' }), sig(T0 + MIN, { user: 'u' }), sig(T0 + 5 * MIN, { user: 'v' }), sig(T0 + 1.5 * MIN, { user: 'u' })];
+    // Without lateness, 08:01:30 is three minutes behind the window's reach (08:05 - 2 min): it meets nothing.
+    expect(feed(new DetectionEngine({ rules: [short], allowedLatenessMs: 0 }), events())).toHaveLength(0);
+    // Within the default hour of lateness the three failures of 08:00-08:02 make an alert.
+    expect(feed(new DetectionEngine({ rules: [short] }), events())).toHaveLength(1);
+  });
 });
 
 describe('DetectionEngine clocks per integration and check', () => {

@@ -31,4 +31,9 @@ describe('new-country-sign-in', () => {
     expect(run([newCountrySignIn], [at(0, 'US'), at(24 * 85, 'US'), at(24 * 95, 'US')])).toHaveLength(0);
     expect(DAY).toBe(24 * HOUR);
   });
+
+  it('lists only the countries still remembered as known', () => {
+    const alerts = run([newCountrySignIn], [at(0, 'US'), at(24 * 89, 'DE'), at(24 * 95, 'FR'), at(24 * 96, 'FR'), at(24 * 97, 'US')]);
+    expect(alerts.map((a) => a.title.replace(/^.*from a new country: /, ''))).toEqual(['DE (known: US)', 'FR (known: DE)', 'US (known: DE, FR)']);
+  });
 });

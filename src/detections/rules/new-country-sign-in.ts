@@ -3,6 +3,7 @@
 // "new" for a user we know nothing about, and the first days after installation would otherwise alert on everyone).
 // Failed sign-ins neither alert nor teach the baseline: an attacker's failures abroad are brute-force's business.
 import { str } from '../../normalize/record-fields.ts';
+import type { JsonValue } from '../../store/store.ts';
 import { defineRule } from '../rule.ts';
 import { errorCodeOf, userKeyOf, userLabelOf } from './record-readers.ts';
 
@@ -24,17 +25,24 @@ export const newCountrySignIn = defineRule({
     const user = userKeyOf(raw);
     const t = Date.parse(signal.time);
     if (country === null || user === null || !Number.isFinite(t)) return false;
-    // Memory per user: country → last successful sign-in (ms). Each country is forgotten on its own after 90 days.
+    // Memory per user: country → last successful sign-in (ms). Each country is forgotten on its own after 90 days:
+    // an older entry counts as absent. The user's object is updated in place (a user may have many countries, and
+    // most sign-ins only move one time on); forgotten entries are dropped when a new country is added.
     const before = memory.get(user);
-    const seen: Record<string, number> = {};
-    if (before !== null && typeof before === 'object' && !Array.isArray(before)) {
-      for (const [c, last] of Object.entries(before)) if (typeof last === 'number' && t - last <= FORGET_MS) seen[c] = last;
+    const seen = (before !== null && typeof before === 'object' && !Array.isArray(before) ? before : {}) as Record<string, unknown>;
+    const remembered = (last: unknown): last is number => typeof last === 'number' && t - last <= FORGET_MS;
+    const last = seen[country];
+    const isNew = !remembered(last);
+    seen[country] = isNew ? t : Math.max(last, t);
+    memory.set(user, seen as JsonValue);
+    if (!isNew) return false;
+    const known: string[] = [];
+    for (const c in seen) {
+      if (c === country) continue;
+      if (remembered(seen[c])) known.push(c);
+      else delete seen[c];
     }
-    const known = Object.keys(seen).filter((c) => c !== country);
-    const isNew = seen[country] === undefined;
-    seen[country] = Math.max(seen[country] ?? t, t);
-    memory.set(user, seen);
-    if (!isNew || known.length === 0) return false;
+    if (known.length === 0) return false;
     return {
       key: `${user}|${country}`,
       fields: { user: userLabelOf(raw), country, known: known.sort().join(', '), ip: str(raw.ipAddress), city: signal.location?.city ?? null },
