@@ -1,6 +1,6 @@
-// PostgreSQL signal searches run in a read-only transaction whose statements have a time limit (SET LOCAL
-// statement_timeout): a search that runs past it fails with ERR_SEARCH_TIMEOUT instead of holding a server process,
-// and the limit never reaches the other statements of the pooled connection. A lock held by another session makes a
+// PostgreSQL signal searches run on connections of their own whose statements have a time limit (statement_timeout):
+// a search that runs past it fails with ERR_SEARCH_TIMEOUT instead of holding a server process, and the limit never
+// reaches the store's other connections (commits, the stage, migrations). A lock held by another session makes a
 // search wait for as long as the test wants, so the limit is reached without timing anything.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
@@ -22,7 +22,6 @@ describe.skipIf(!available)('PostgreSQL search time limit', () => {
   async function open(searchTimeoutMs: number): Promise<{ store: PostgresStore; url: string }> {
     const db = await withTempDatabase();
     cleanups.push(() => db.drop());
-    // One connection: the statements after a stopped search run on the same one.
     const store = await createPostgresStore({ url: db.url, poolSize: 1, searchTimeoutMs });
     cleanups.push(() => store.close());
     await store.commit('contoso', 'auditLogs.signIns', [signalRecord({ id: 'r1', title: 'Sign-in alpha', indicators: { ip: ['198.51.100.7'] } })], undefined);
@@ -66,9 +65,9 @@ describe.skipIf(!available)('PostgreSQL search time limit', () => {
     for (const query of queries) expect((await store.searchSignals(query)).results.map((h) => h.recordId)).toEqual(['r1']);
   });
 
-  it('bounds the search only: the pooled connection keeps no limit and can write afterwards', async () => {
+  it('bounds searches only: the other connections of the store have no limit and write afterwards', async () => {
     const { store, url } = await open(200);
-    // poolSize 1: these run on the connection the searches used.
+    // poolSize 1: the one connection of the store's main pool.
     const settings = async (): Promise<string[]> => [
       (await store.pool.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]?.statement_timeout ?? '',
       (await store.pool.query<{ transaction_read_only: string }>('SHOW transaction_read_only')).rows[0]?.transaction_read_only ?? '',

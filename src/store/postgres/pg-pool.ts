@@ -37,10 +37,15 @@ function connectionString(opts: PostgresConnectionOptions): string {
   return url.toString();
 }
 
-export function createPool(opts: PostgresConnectionOptions): Pool {
+/**
+ * A pool; with `statementTimeoutMs`, every statement on its connections has that time limit (statement_timeout is
+ * sent when each connection starts, so it costs no round trip and reaches no other pool's connections).
+ */
+export function createPool(opts: PostgresConnectionOptions & { statementTimeoutMs?: number }): Pool {
   const pool = new Pool({
     connectionString: connectionString(opts),
     max: opts.poolSize ?? 10,
+    ...(opts.statementTimeoutMs === undefined ? {} : { statement_timeout: opts.statementTimeoutMs }),
     application_name: opts.applicationName ?? 'azsec',
     connectionTimeoutMillis: 30_000,
     idleTimeoutMillis: 30_000,
@@ -96,12 +101,9 @@ export async function inTransaction<T>(pool: Pool, operation: string, work: (cli
   }
 }
 
-/** What runs a statement: the pool (any free connection) or one connection inside a transaction. */
-export type Queryable = Pool | PoolClient;
-
-/** One statement (outside an explicit transaction when given the pool), with the error wrapped. */
+/** One statement outside an explicit transaction, with the error wrapped. */
 export async function runQuery<R extends object>(
-  pool: Queryable,
+  pool: Pool,
   operation: string,
   text: string,
   values: unknown[] = [],

@@ -13,15 +13,13 @@
 // PostgreSQL's query syntax; an indicator is looked up by its key (indicator-keys.ts), a bound parameter.
 import type { Pool } from 'pg';
 import type { CheckId } from '../../core/check-ids.ts';
-import { AzsecError, isAzsecError } from '../../core/errors.ts';
 import type { Indicators, Severity, Signal, SignalKind } from '../../signals/signal.ts';
 import { anyTypeKey, holdsIndicator, isExactKey } from '../indicator-keys.ts';
 import { searchPhrases } from '../search-text.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
 import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
 import { queryMicros } from '../query-time.ts';
-import { inTransaction, runQuery } from './pg-pool.ts';
-import type { Queryable } from './pg-pool.ts';
+import { runQuery } from './pg-pool.ts';
 import { pgText, typeCode } from './write-signals.ts';
 
 /**
@@ -155,7 +153,7 @@ function signalDays(param: Param, query: SignalQuery): DayWalk {
 }
 
 /** How many signals hold the indicator within the query's time bounds, counted up to `cap` (index only). */
-async function countKeyed(pool: Queryable, query: SignalQuery & { indicator: string }, cap: number): Promise<number> {
+async function countKeyed(pool: Pool, query: SignalQuery & { indicator: string }, cap: number): Promise<number> {
   const values: unknown[] = [];
   const param: Param = (value) => {
     values.push(typeof value === 'string' ? pgText(value) : value);
@@ -181,47 +179,13 @@ async function countKeyed(pool: Queryable, query: SignalQuery & { indicator: str
   return Number(rows[0]?.n ?? 0);
 }
 
-/**
- * How long one statement of a search may run on the server (default; PostgresStoreOptions.searchTimeoutMs). A search
- * is a few index probes and stops after one page, so it takes milliseconds to a second even at millions of signals;
- * the limit is for the rare shape that walks far (selective filters with a word found on few days over years of
- * data), so that it ends with ERR_SEARCH_TIMEOUT instead of holding a server process after the caller has gone.
- */
-export const DEFAULT_SEARCH_TIMEOUT_MS = 30_000;
-
-/** PostgreSQL's query_canceled: statement_timeout fired (or the statement was cancelled). */
-const QUERY_CANCELED = '57014';
-
-/**
- * Tuning: how many of the newest signals the text search probes before it walks the days (0: none; for tests), and
- * the time limit of each of its statements.
- */
+/** Tuning for tests: how many of the newest signals the text search probes before it walks the days (0: none). */
 export interface SearchTuning {
   recentWindow?: number;
-  timeoutMs?: number;
 }
 
-export async function searchPostgresSignals(pool: Pool, query: SignalQuery, tuning: SearchTuning = {}): Promise<{ results: SignalHit[]; next: string | null }> {
-  // An integer by construction: it is interpolated into SET LOCAL, which takes no bound parameter.
-  const timeoutMs = Math.max(1, Math.floor(tuning.timeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS)) || DEFAULT_SEARCH_TIMEOUT_MS;
-  const recentWindow = Math.max(0, Math.floor(tuning.recentWindow ?? RECENT_WINDOW));
-  try {
-    // One read-only transaction, so that SET LOCAL bounds every statement of this search and no other.
-    return await inTransaction(pool, 'searchSignals', async (client) => {
-      await client.query(`SET TRANSACTION READ ONLY`);
-      await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
-      return search(client, query, 'walk', recentWindow);
-    });
-  } catch (error) {
-    if (isAzsecError(error, 'ERR_STORE') && error.details.pgCode === QUERY_CANCELED) {
-      throw new AzsecError(
-        'ERR_SEARCH_TIMEOUT',
-        `The search was stopped after ${timeoutMs} ms. Narrow it: a time range (since/until), an integration, a check, or more specific words.`,
-        { timeoutMs },
-      );
-    }
-    throw error;
-  }
+export function searchPostgresSignals(pool: Pool, query: SignalQuery, tuning: SearchTuning = {}): Promise<{ results: SignalHit[]; next: string | null }> {
+  return search(pool, query, 'walk', Math.max(0, Math.floor(tuning.recentWindow ?? RECENT_WINDOW)));
 }
 
 /**
@@ -230,7 +194,7 @@ export async function searchPostgresSignals(pool: Pool, query: SignalQuery, tuni
  * (as without an indicator) and each candidate must hold the key.
  */
 async function search(
-  pool: Queryable,
+  pool: Pool,
   query: SignalQuery,
   mode: 'walk' | 'exists',
   recentWindow: number,

@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import type { CheckId } from '../../core/check-ids.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { Clock } from '../../core/clock.ts';
-import { AzsecError } from '../../core/errors.ts';
+import { AzsecError, isAzsecError } from '../../core/errors.ts';
 import type {
   AlertQuery,
   AlertStatus,
@@ -40,7 +40,7 @@ import {
   recordFromRow,
 } from './postgres-rows.ts';
 import type { CheckStateRow, IntegrationRow, RecordRow } from './postgres-rows.ts';
-import { DEFAULT_SEARCH_TIMEOUT_MS, countPostgresSignals, getPostgresSignal, searchPostgresSignals } from './postgres-signal-search.ts';
+import { countPostgresSignals, getPostgresSignal, searchPostgresSignals } from './postgres-signal-search.ts';
 import { queryPostgresReadOnly } from './postgres-sql-query.ts';
 import * as stage from './postgres-signal-stage.ts';
 import { writeCommit } from './write-commit.ts';
@@ -57,6 +57,20 @@ export interface PostgresStoreOptions extends PostgresConnectionOptions {
   searchTimeoutMs?: number;
 }
 
+/**
+ * How long one statement of a signal search may run on the server. A search is a few index probes and stops after
+ * one page, so it takes milliseconds, a second at worst, even at millions of signals; the limit is for the rare shape
+ * that walks far (selective filters with a word found on few days over years of data), so that it ends with
+ * ERR_SEARCH_TIMEOUT instead of keeping a server process busy after the caller has gone.
+ */
+export const DEFAULT_SEARCH_TIMEOUT_MS = 30_000;
+
+/** PostgreSQL's query_canceled: statement_timeout fired (or the statement was cancelled). */
+const QUERY_CANCELED = '57014';
+
+/** Connections for searches, at most: searches are short, and each process's main pool keeps its own. */
+const SEARCH_POOL_SIZE = 4;
+
 /** A PostgreSQL Store; `pool` is exposed so the lease store can share its connections. */
 export interface PostgresStore extends Store {
   readonly pool: Pool;
@@ -68,12 +82,16 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<P
     throw new AzsecError('ERR_CONFIG_INVALID', `searchTimeoutMs must be a positive integer (got ${searchTimeoutMs}).`);
   }
   const pool = createPool(opts);
-  const store = new PgStore(pool, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000, searchTimeoutMs);
+  // Searches run on connections of their own, which carry the time limit: the collector's and the stage's long
+  // transactions (a migration, a large commit) must not have it.
+  const searchPool = createPool({ ...opts, poolSize: Math.min(SEARCH_POOL_SIZE, opts.poolSize ?? 10), statementTimeoutMs: searchTimeoutMs });
+  const store = new PgStore(pool, searchPool, opts.clock ?? systemClock, opts.exportPageSize ?? 1_000, searchTimeoutMs);
   if (opts.migrate !== false) {
     try {
       await store.migrate();
     } catch (error) {
       await pool.end().catch(() => undefined);
+      await searchPool.end().catch(() => undefined);
       throw error;
     }
   }
@@ -103,13 +121,15 @@ function whereRecords(filter: RecordFilter, values: unknown[]): string[] {
 
 class PgStore implements PostgresStore {
   readonly pool: Pool;
+  readonly #searchPool: Pool;
   readonly #clock: Clock;
   readonly #pageSize: number;
   readonly #searchTimeoutMs: number;
   #closed = false;
 
-  constructor(pool: Pool, clock: Clock, pageSize: number, searchTimeoutMs: number) {
+  constructor(pool: Pool, searchPool: Pool, clock: Clock, pageSize: number, searchTimeoutMs: number) {
     this.pool = pool;
+    this.#searchPool = searchPool;
     this.#clock = clock;
     this.#pageSize = pageSize;
     this.#searchTimeoutMs = searchTimeoutMs;
@@ -326,7 +346,18 @@ class PgStore implements PostgresStore {
   }
 
   async searchSignals(query: SignalQuery): Promise<{ results: SignalHit[]; next: string | null }> {
-    return searchPostgresSignals(this.pool, query, { timeoutMs: this.#searchTimeoutMs });
+    try {
+      return await searchPostgresSignals(this.#searchPool, query);
+    } catch (error) {
+      if (isAzsecError(error, 'ERR_STORE') && error.details.pgCode === QUERY_CANCELED) {
+        throw new AzsecError(
+          'ERR_SEARCH_TIMEOUT',
+          `The search was stopped after ${this.#searchTimeoutMs} ms. Narrow it: a time range (since/until), an integration, a check, or more specific words.`,
+          { timeoutMs: this.#searchTimeoutMs },
+        );
+      }
+      throw error;
+    }
   }
 
   async getSignal(integration: string, check: CheckId, recordId: string, version: string): Promise<Signal | null> {
@@ -397,6 +428,6 @@ class PgStore implements PostgresStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.#searchPool.end()]);
   }
 }
