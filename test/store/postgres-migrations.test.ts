@@ -1,32 +1,30 @@
 // Migrations: applied once, in order, safe when several processes start at the same moment.
 import { Pool } from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAzsecError } from '../../src/core/errors.ts';
 import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations.ts';
 import type { Migration } from '../../src/store/postgres/migrations.ts';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
 import { makeSignal } from './signal-contract.ts';
+import { cleanupAfterEach } from '../helpers/cleanups.ts';
 import type { TempDatabase } from '../helpers/postgres.ts';
 
 const available = await postgresAvailable();
 
 describe.skipIf(!available)('PostgreSQL migrations', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = cleanupAfterEach();
 
   async function freshDatabase(): Promise<TempDatabase> {
     const db = await withTempDatabase();
-    cleanups.push(() => db.drop());
+    cleanups.add(() => db.drop());
     return db;
   }
 
   function pool(url: string): Pool {
     const p = new Pool({ connectionString: url, max: 2 });
     p.on('error', () => undefined);
-    cleanups.push(() => p.end());
+    cleanups.add(() => p.end());
     return p;
   }
 
@@ -45,7 +43,7 @@ describe.skipIf(!available)('PostgreSQL migrations', () => {
   it('is idempotent: a second run applies nothing and keeps the data', async () => {
     const db = await freshDatabase();
     const store = await createPostgresStore({ url: db.url, poolSize: 2 });
-    cleanups.push(() => store.close());
+    cleanups.add(() => store.close());
     await store.commit('acme', 'users', [{ id: 'u1', version: 'h1', time: '2026-01-01T00:00:00Z', raw: '{}' }], { n: 1 });
     await store.migrate();
     const again = await migrate(pool(db.url));
@@ -102,7 +100,7 @@ describe.skipIf(!available)('PostgreSQL migrations', () => {
     }
     await migrate(p);
     const store = await createPostgresStore({ url: db.url, poolSize: 1 });
-    cleanups.push(() => store.close());
+    cleanups.add(() => store.close());
     for (const [type, list] of Object.entries(values)) {
       for (const value of list) {
         expect((await store.searchSignals({ indicator: value, limit: 5 })).results.map((h) => h.recordId)).toEqual(['old']);
@@ -130,7 +128,7 @@ describe.skipIf(!available)('PostgreSQL migrations', () => {
     const role = `azsec_noext_${db.name.slice('azsec_test_'.length)}`;
     const admin = pool(db.url);
     await admin.query(`CREATE ROLE ${role} LOGIN`);
-    cleanups.unshift(async () => {
+    cleanups.addLast(async () => {
       await db.drop();
       const cluster = new Pool({ connectionString: db.url.replace(`/${db.name}`, '/postgres'), max: 1 });
       await cluster.query(`DROP ROLE IF EXISTS ${role}`).finally(() => cluster.end());

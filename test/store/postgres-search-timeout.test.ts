@@ -2,28 +2,26 @@
 // a search that runs past it fails with ERR_SEARCH_TIMEOUT instead of holding a server process, and the limit never
 // reaches the store's other connections (commits, the stage, migrations). A lock held by another session makes a
 // search wait for as long as the test wants, so the limit is reached without timing anything.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from 'pg';
 import { isAzsecError } from '../../src/core/errors.ts';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { SignalQuery } from '../../src/store/store.ts';
+import { cleanupAfterEach } from '../helpers/cleanups.ts';
 import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
 import { signalRecord } from './signal-contract.ts';
 
 const available = await postgresAvailable();
 
 describe.skipIf(!available)('PostgreSQL search time limit', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = cleanupAfterEach();
 
   async function open(searchTimeoutMs: number): Promise<{ store: PostgresStore; url: string }> {
     const db = await withTempDatabase();
-    cleanups.push(() => db.drop());
+    cleanups.add(() => db.drop());
     const store = await createPostgresStore({ url: db.url, poolSize: 1, searchTimeoutMs });
-    cleanups.push(() => store.close());
+    cleanups.add(() => store.close());
     await store.commit('contoso', 'auditLogs.signIns', [signalRecord({ id: 'r1', title: 'Sign-in alpha', indicators: { ip: ['198.51.100.7'] } })], undefined);
     return { store, url: db.url };
   }
@@ -41,7 +39,7 @@ describe.skipIf(!available)('PostgreSQL search time limit', () => {
       await client.query('ROLLBACK');
       await client.end();
     };
-    cleanups.push(release);
+    cleanups.add(release);
     return { release };
   }
 
@@ -84,9 +82,9 @@ describe.skipIf(!available)('PostgreSQL search time limit', () => {
 
   it('leaves searches that finish in time alone, at the default limit', async () => {
     const db = await withTempDatabase();
-    cleanups.push(() => db.drop());
+    cleanups.add(() => db.drop());
     const store = await createPostgresStore({ url: db.url, poolSize: 1 });
-    cleanups.push(() => store.close());
+    cleanups.add(() => store.close());
     await store.commit('contoso', 'auditLogs.signIns', [signalRecord({ id: 'r1', title: 'Sign-in alpha' })], undefined);
     expect((await store.searchSignals({ text: 'alpha', limit: 10 })).results.map((h) => h.recordId)).toEqual(['r1']);
   });

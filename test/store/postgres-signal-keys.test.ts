@@ -2,31 +2,29 @@
 // signals move from the weight-A lexemes of their search vector into signal_keys; deleting signals (reindex, purge)
 // leaves no key rows behind; every write path fills the rows the search reads.
 import { Pool } from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { indicatorKey, anyTypeKey } from '../../src/store/indicator-keys.ts';
 import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations.ts';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { cleanupAfterEach } from '../helpers/cleanups.ts';
 import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
 import { makeSignal, signalRecord } from './signal-contract.ts';
 
 const available = await postgresAvailable();
 
 describe.skipIf(!available)('PostgreSQL signal keys', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = cleanupAfterEach();
 
   async function freshUrl(): Promise<string> {
     const db = await withTempDatabase();
-    cleanups.push(() => db.drop());
+    cleanups.add(() => db.drop());
     return db.url;
   }
 
   async function open(url: string): Promise<PostgresStore> {
     const store = await createPostgresStore({ url, poolSize: 2 });
-    cleanups.push(() => store.close());
+    cleanups.add(() => store.close());
     return store;
   }
 
@@ -40,7 +38,7 @@ describe.skipIf(!available)('PostgreSQL signal keys', () => {
   it('moves the keys of signals stored before migration 6 out of their search vectors, types included', async () => {
     const url = await freshUrl();
     const pool = new Pool({ connectionString: url, max: 1 });
-    cleanups.push(() => pool.end());
+    cleanups.add(() => pool.end());
     await migrate(pool, MIGRATIONS.filter((m) => m.version < 6));
     const values = { ip: ['203.0.113.9'], upn: ['zoë@contoso.example'], email: ['zoë@contoso.example'], url: [`https://x.example/${'a'.repeat(300)}`] };
     const signal = makeSignal({ id: 'old', title: 'Legacy vx signal', indicators: values });

@@ -3,7 +3,7 @@
 // all inside the recent window; here the walk itself is checked against a plain oracle, with the window off, tiny
 // and at its default: pages across days, words whose matches are years apart, days before 1970 and around day 0
 // (bigint division truncates toward zero, so day 0 spans two days), phrases, filters, since/until and cursors.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckId } from '../../src/core/check-ids.ts';
 import type { Severity, SignalKind } from '../../src/signals/signal.ts';
 import { searchPostgresSignals } from '../../src/store/postgres/postgres-signal-search.ts';
@@ -11,6 +11,7 @@ import { createPostgresStore } from '../../src/store/postgres/postgres-store.ts'
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { searchTokens } from '../../src/store/search-text.ts';
 import type { SignalQuery } from '../../src/store/store.ts';
+import { cleanupAfterEach } from '../helpers/cleanups.ts';
 import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
 import { signalRecord } from './signal-contract.ts';
 import type { SignalSpec } from './signal-contract.ts';
@@ -96,16 +97,13 @@ function expected(all: Stored[], query: Omit<SignalQuery, 'limit'>): string[] {
 }
 
 describe.skipIf(!available)('PostgreSQL free-text search by day', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const cleanups = cleanupAfterEach();
 
   async function open(): Promise<PostgresStore> {
     const db = await withTempDatabase();
-    cleanups.push(() => db.drop());
+    cleanups.add(() => db.drop());
     const store = await createPostgresStore({ url: db.url, poolSize: 2 });
-    cleanups.push(() => store.close());
+    cleanups.add(() => store.close());
     return store;
   }
 
