@@ -53,4 +53,3 @@ export function signalFromRow(row: SignalColumns & { signal: string }): Signal {
     ...(JSON.parse(row.signal) as Partial<Signal>),
   } as Signal;
 }
-
