@@ -18,6 +18,7 @@ import { Collector } from '../src/scheduler/collector.ts';
 import { startSignalStageThread } from '../src/signals/stage/signal-stage-thread.ts';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { NewRecord } from '../src/store/store.ts';
+import { signalDeriver } from '../src/signals/signal-of-record.ts';
 
 interface ChildInput {
   mode: 'collector' | 'collector-no-rules' | 'collector-records-only' | 'ceiling';
@@ -30,7 +31,7 @@ interface ChildInput {
 quietSqliteExperimentalWarning();
 const input = JSON.parse(process.argv[2] ?? '{}') as ChildInput;
 const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-'));
-const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+const store = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
 let records = 0;
 let signals = 0;
 const start = performance.now();

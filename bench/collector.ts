@@ -8,6 +8,7 @@ import path from 'node:path';
 import { trustExtraCa } from '../src/core/extra-ca.ts';
 import { startSimulator } from '../src/simulator/start-simulator.ts';
 import type { Simulator } from '../src/simulator/types.ts';
+import { signalDeriver } from '../src/signals/signal-of-record.ts';
 
 interface ChildResult {
   records: number;
@@ -86,7 +87,7 @@ export async function benchCollector(opts: { records?: number } = {}): Promise<v
     const { randomBytes } = await import('node:crypto');
     const { mkdtemp, rm } = await import('node:fs/promises');
     const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-idle-'));
-    const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+    const store = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
     const key = randomBytes(32);
     const t = sim.tenant('idle').info;
     const now = new Date().toISOString();

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSignalStageThread } from '../src/signals/stage/signal-stage-thread.ts';
+import { signalDeriver } from '../src/signals/signal-of-record.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { Integration, NewRecord, Store } from '../src/store/store.ts';
 import { withBenchDatabase } from './postgres-ingest.ts';
@@ -56,7 +57,7 @@ function integration(): Integration {
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 async function measure(name: string, dataDir: string, storeUrl: string | undefined): Promise<void> {
-  const store: Store = await openStore({ dataDir, storeUrl });
+  const store: Store = await openStore({ dataDir, storeUrl, signalDeriver });
   const thread = startSignalStageThread({ dataDir, storeUrl, logFormat: 'json', logWrite: () => undefined });
   try {
     await store.addIntegration(integration(), { ciphertext: 'bench' });

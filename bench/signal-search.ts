@@ -14,6 +14,7 @@
 import type { CheckId } from '../src/core/check-ids.ts';
 import type { IndicatorType, Indicators, Severity, Signal, SignalKind } from '../src/signals/signal.ts';
 import type { NewRecord, Store } from '../src/store/store.ts';
+import { signalDeriver } from '../src/signals/signal-of-record.ts';
 
 export interface LatencyFigures {
   p50: number;
@@ -282,7 +283,7 @@ export async function benchSignalSearchBothStores(
     const path = await import('node:path');
     const { createSqliteStore } = await import('../src/store/sqlite/sqlite-store.ts');
     const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-signals-'));
-    const sqlite = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+    const sqlite = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
     try {
       console.log('-- SQLite');
       await benchSignalSearch(sqlite, n);

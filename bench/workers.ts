@@ -22,6 +22,7 @@ import type { Integration, Store } from '../src/store/store.ts';
 import { compareIngest, makeBenchBatches, withBenchDatabase } from './postgres-ingest.ts';
 import { concurrentWorkerOverlaps, cyclesOf, requestsByTenant } from './worker-cycles.ts';
 import type { Cycle } from './worker-cycles.ts';
+import { signalDeriver } from '../src/signals/signal-of-record.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
@@ -315,7 +316,7 @@ async function benchIngestStores(serverUrl: string, total: number): Promise<void
   const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-ingest-'));
   try {
     await withBenchDatabase(serverUrl, async (url) => {
-      const sqlite = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+      const sqlite = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
       const postgres = await createPostgresStore({ url, poolSize: 2 });
       try {
         await compareIngest([{ name: 'sqlite', store: sqlite }, { name: 'postgresql', store: postgres }], batches);

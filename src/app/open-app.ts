@@ -13,6 +13,7 @@ import { Collector } from '../scheduler/collector.ts';
 import type { CollectorOptions } from '../scheduler/collector.ts';
 import { LeaseWorker } from '../scheduler/lease-worker.ts';
 import { openStore } from '../store/open-store.ts';
+import { signalDeriver } from '../signals/signal-of-record.ts';
 import { createPostgresLeases } from '../store/postgres/postgres-leases.ts';
 import type { PostgresStore } from '../store/postgres/postgres-store.ts';
 import type { Store } from '../store/store.ts';
@@ -61,7 +62,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
       throw new AzsecError('ERR_CONFIG_INVALID', `AZSEC_CA_FILE: cannot read ${caFile} as a PEM certificate (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
   }
-  const store = await openStore({ dataDir: opts.dataDir, storeUrl: opts.storeUrl, clock });
+  const store = await openStore({ dataDir: opts.dataDir, storeUrl: opts.storeUrl, clock, signalDeriver });
   let secretKey: Buffer;
   try {
     secretKey = await loadSecretKey({ dataDir: opts.dataDir, env: opts.env });

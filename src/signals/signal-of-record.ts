@@ -1,6 +1,7 @@
-// The signal of a stored record, from its raw text: what `azsec reindex` and exports recompute.
+// The signal of a stored record, from its raw text: what `azsec reindex` and exports recompute, and what the SQLite
+// store computes on read for the signals whose JSON it does not keep (signalDeriver).
 import { normalize } from '../normalize/normalizers.ts';
-import type { StoredRecord } from '../store/store.ts';
+import type { DerivableRecord, SignalDeriver, StoredRecord } from '../store/store.ts';
 import type { Signal } from './signal.ts';
 
 export function signalOfRecord(record: Pick<StoredRecord, 'integration' | 'check' | 'id' | 'version' | 'time' | 'raw'>, tenantId: string): Signal {
@@ -13,3 +14,10 @@ export function signalOfRecord(record: Pick<StoredRecord, 'integration' | 'check
   const object = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   return normalize(object, { integration: record.integration, check: record.check, recordId: record.id, version: record.version, tenantId, time: record.time });
 }
+
+/** The signal stage's computation (signal-stage.ts normalizes each record with its integration's tenant). */
+export function deriveSignal(record: DerivableRecord): Signal {
+  return signalOfRecord(record, record.tenantId);
+}
+
+export const signalDeriver: SignalDeriver = { derive: deriveSignal, moduleUrl: import.meta.url };

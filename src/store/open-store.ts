@@ -6,9 +6,9 @@ import path from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { AzsecError } from '../core/errors.ts';
 import { createPostgresStore } from './postgres/postgres-store.ts';
-import { processWriteLock } from './sqlite/process-write-lock.ts';
-import { createSqliteStore } from './sqlite/sqlite-store.ts';
-import type { Store } from './store.ts';
+import { createSqliteStore, sqliteWriteLockBuffers } from './sqlite/sqlite-store.ts';
+import type { SqliteWriteLockBuffers } from './sqlite/sqlite-store.ts';
+import type { SignalDeriver, Store } from './store.ts';
 
 export interface OpenStoreOptions {
   /** Where the SQLite file (and the key file) live; created with mode 0700 when the SQLite store is used. */
@@ -20,8 +20,10 @@ export interface OpenStoreOptions {
   backgroundCheckpoints?: boolean;
   /** SQLite only: see SqliteStoreOptions.replayableWrites (the signal stage's connection). */
   replayableWrites?: boolean;
-  /** SQLite only: see SqliteStoreOptions.sharedWriteLock (sqliteWriteLockBuffer() of the starting thread). */
-  sharedWriteLock?: SharedArrayBuffer | undefined;
+  /** SQLite only: see SqliteStoreOptions.sharedWriteLocks (sqliteWriteLocks() of the starting thread). */
+  sharedWriteLocks?: SqliteWriteLockBuffers | undefined;
+  /** The normalizer (src/signals/signal-of-record.ts): SQLite computes with it the signals it keeps no JSON for. */
+  signalDeriver: SignalDeriver;
 }
 
 export const SQLITE_FILE_NAME = 'azsec.db';
@@ -38,7 +40,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       ...clock,
       ...(opts.backgroundCheckpoints === undefined ? {} : { backgroundCheckpoints: opts.backgroundCheckpoints }),
       ...(opts.replayableWrites === undefined ? {} : { replayableWrites: opts.replayableWrites }),
-      ...(opts.sharedWriteLock === undefined ? {} : { sharedWriteLock: opts.sharedWriteLock }),
+      ...(opts.sharedWriteLocks === undefined ? {} : { sharedWriteLocks: opts.sharedWriteLocks }),
+      signalDeriver: opts.signalDeriver,
     });
   }
   const scheme = urlScheme(storeUrl);
@@ -55,12 +58,12 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
 }
 
 /**
- * The write lock that this thread's connections to the SQLite store of `dataDir` use, to hand to a worker thread that
+ * The write locks that this thread's connections to the SQLite store of `dataDir` use, to hand to a worker thread that
  * opens the same store (process-write-lock.ts); undefined for PostgreSQL, which has no such lock.
  */
-export function sqliteWriteLockBuffer(dataDir: string, storeUrl: string | undefined): SharedArrayBuffer | undefined {
+export function sqliteWriteLocks(dataDir: string, storeUrl: string | undefined): SqliteWriteLockBuffers | undefined {
   if ((storeUrl?.trim() ?? '') !== '') return undefined;
-  return processWriteLock(path.join(dataDir, SQLITE_FILE_NAME)).buffer;
+  return sqliteWriteLockBuffers(path.join(dataDir, SQLITE_FILE_NAME));
 }
 
 /** The URL's scheme in lower case ("postgres:"), or null when the value is not a URL. Never echoes the rest. */

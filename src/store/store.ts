@@ -191,6 +191,28 @@ export interface AlertQuery {
   cursor?: string;
 }
 
+/** A stored record version with what a signal is computed from. */
+export interface DerivableRecord {
+  integration: string;
+  /** The integration's tenant id ('' when unknown). */
+  tenantId: string;
+  check: CheckId;
+  id: string;
+  version: string;
+  time: string;
+  raw: string;
+}
+
+/**
+ * The normalizer, handed to a store from above the store layer (src/signals/signal-of-record.ts): the store computes
+ * the signals it keeps no JSON for with it, and its analyst SQL process imports `moduleUrl`, whose `deriveSignal`
+ * export is the same function.
+ */
+export interface SignalDeriver {
+  derive(record: DerivableRecord): Signal;
+  moduleUrl: string;
+}
+
 /** A stored record version the signal stage has not processed yet (see src/signals/stage/). */
 export interface PendingRecord {
   seq: number;
@@ -207,6 +229,11 @@ export interface PendingRecord {
 /** What the signal stage stores for a batch of pending records, in one transaction that also marks them done. */
 export interface SignalBatchOutput {
   signals: Signal[];
+  /**
+   * True when each signal is exactly what the store's SignalDeriver computes from its record: a store may then keep
+   * no copy of the signal's JSON and compute it again when it is read (the SQLite store does, for ingest cost).
+   */
+  derived?: boolean;
   alerts: AlertUpsert[];
   /** The detection engine's state after the batch (JSON), when it changed. */
   detectionState?: JsonValue;

@@ -18,6 +18,7 @@ import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Integration, Store, StoredRecord } from '../../src/store/store.ts';
 import { SignalStage } from '../../src/signals/stage/signal-stage.ts';
 import { simulatorStateDir } from './simulator-state-dir.ts';
+import { signalDeriver } from '../../src/signals/signal-of-record.ts';
 
 export interface Harness {
   sim: Simulator;
@@ -54,7 +55,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     ...opts.sim,
   });
   trustExtraCa(sim.caPem);
-  const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+  const store = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
   const secretKey = randomBytes(32);
   const logs: string[] = [];
   const logger = createLogger({ format: 'json', write: (line) => logs.push(line) });

@@ -12,6 +12,7 @@ import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { integration } from '../store/store-contract.ts';
 import type { Integration } from '../../src/store/store.ts';
 import { loadOcsfSchema, validateOcsf } from './ocsf-validator.ts';
+import { signalDeriver } from '../../src/signals/signal-of-record.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NODE = path.join(repoRoot, 'node_modules', '.bin', 'node');
@@ -68,7 +69,7 @@ function lines(text: string): Array<Record<string, unknown>> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'azsec-export-ocsf-'));
-  const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+  const store = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
   await store.migrate();
   await store.addIntegration(INTEGRATION, { ciphertext: 'sealed' });
   await store.commit('contoso', 'auditLogs.signIns', [{ id: SIGN_IN.id, version: SIGN_IN.id, time: SIGN_IN.createdDateTime, raw: JSON.stringify(SIGN_IN) }], undefined);

@@ -12,6 +12,7 @@ import { startSignalStageThread } from '../../src/signals/stage/signal-stage-thr
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { NewRecord, PendingRecord, SignalBatchOutput, Store } from '../../src/store/store.ts';
 import { integration } from '../store/store-contract.ts';
+import { signalDeriver } from '../../src/signals/signal-of-record.ts';
 
 /** The store with some methods replaced (the store's own methods stay bound to it: it has private fields). */
 function overriding(store: Store, overrides: Partial<Store>): Store {
@@ -54,7 +55,7 @@ describe('SignalStage', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'azsec-stage-'));
-    store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+    store = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
     await store.addIntegration(integration('contoso'), { ciphertext: 's' });
     logs.length = 0;
   });
@@ -144,7 +145,7 @@ describe('SignalStage', () => {
 describe('signal stage thread', () => {
   it('processes what the collector stores when woken, reports idle and the alerts it stored, and stops', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'azsec-stage-thread-'));
-    const store = await createSqliteStore({ path: path.join(dir, 'azsec.db') });
+    const store = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
     const lines: string[] = [];
     const failures: string[] = [];
     const thread = startSignalStageThread({ dataDir: dir, logFormat: 'json', logWrite: (l) => lines.push(l), idleCheckMs: 60_000, onFailure: (code, message) => failures.push(`${code}: ${message}`) });

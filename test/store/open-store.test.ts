@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAzsecError } from '../../src/core/errors.ts';
+import { signalDeriver } from '../../src/signals/signal-of-record.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { postgresAvailable, withTempDatabase } from '../helpers/postgres.ts';
 import { collect, contractClock, rec } from './store-contract.ts';
@@ -23,7 +24,7 @@ describe('openStore', () => {
 
   it('opens the embedded SQLite store at <dataDir>/azsec.db, creating the data directory with mode 0700', async () => {
     const dataDir = path.join(await tempDir(), 'nested', 'data');
-    const store = await openStore({ dataDir, clock: contractClock });
+    const store = await openStore({ dataDir, clock: contractClock, signalDeriver });
     try {
       await store.commit('acme', 'users', [rec('a')], { n: 1 });
       const [exported] = await collect(store.exportRecords({}));
@@ -33,7 +34,7 @@ describe('openStore', () => {
     }
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
     expect((await stat(path.join(dataDir, 'azsec.db'))).isFile()).toBe(true);
-    const reopened = await openStore({ dataDir, storeUrl: '  ' });
+    const reopened = await openStore({ dataDir, storeUrl: '  ', signalDeriver });
     try {
       expect(await reopened.getCheckpoint('acme', 'users')).toEqual({ n: 1 });
     } finally {
@@ -46,7 +47,7 @@ describe('openStore', () => {
     try {
       for (const url of [db.url, db.url.replace(/^postgres:/, 'postgresql:')]) {
         const dataDir = path.join(await tempDir(), 'unused');
-        const store = await openStore({ dataDir, storeUrl: url });
+        const store = await openStore({ dataDir, storeUrl: url, signalDeriver });
         try {
           await store.commit('pg', 'users', [rec('p')], undefined);
           expect(await store.countRecords({ integration: 'pg' })).toBe(1);
@@ -63,7 +64,7 @@ describe('openStore', () => {
 
   it('refuses another scheme with ERR_CONFIG_INVALID naming the option and the scheme, never the password', async () => {
     const dataDir = await tempDir();
-    const error = await openStore({ dataDir, storeUrl: 'mysql://azsec:hunter2-secret@db.example/azsec' }).catch((e: unknown) => e);
+    const error = await openStore({ dataDir, storeUrl: 'mysql://azsec:hunter2-secret@db.example/azsec', signalDeriver }).catch((e: unknown) => e);
     expect(isAzsecError(error, 'ERR_CONFIG_INVALID')).toBe(true);
     const message = (error as Error).message;
     expect(message).toContain('--store or AZSEC_STORE_URL');
@@ -74,7 +75,7 @@ describe('openStore', () => {
 
   it('refuses a value that is not a URL without echoing any of it', async () => {
     for (const storeUrl of ['azsec:hunter2-secret@db.example/azsec', 'hunter2-secret', '/var/lib/azsec.db']) {
-      const error = await openStore({ dataDir: await tempDir(), storeUrl }).catch((e: unknown) => e);
+      const error = await openStore({ dataDir: await tempDir(), storeUrl, signalDeriver }).catch((e: unknown) => e);
       expect(isAzsecError(error, 'ERR_CONFIG_INVALID')).toBe(true);
       expect((error as Error).message).toMatch(/--store or AZSEC_STORE_URL\) is not a URL/);
       expect((error as Error).message).not.toContain('hunter2');

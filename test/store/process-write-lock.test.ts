@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteWriteLockBuffer } from '../../src/store/open-store.ts';
+import { sqliteWriteLocks } from '../../src/store/open-store.ts';
 import { processWriteLock } from '../../src/store/sqlite/process-write-lock.ts';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
@@ -44,8 +44,12 @@ describe('process write lock', () => {
     const adopted = processWriteLock(path.join(dir, 'a.db'), shared);
     expect(adopted.buffer).toBe(shared);
     expect(processWriteLock(path.join(dir, 'a.db'))).toBe(adopted);
-    expect(sqliteWriteLockBuffer(dir, undefined)).toBe(processWriteLock(path.join(dir, 'azsec.db')).buffer);
-    expect(sqliteWriteLockBuffer(dir, 'postgres://localhost/x')).toBeUndefined();
+    expect(sqliteWriteLocks(dir, undefined)).toEqual({
+      records: processWriteLock(path.join(dir, 'azsec.db')).buffer,
+      signals: processWriteLock(path.join(dir, 'azsec-signals.db')).buffer,
+    });
+    expect(sqliteWriteLocks(dir, undefined)?.records).toBe(processWriteLock(path.join(dir, 'azsec.db')).buffer);
+    expect(sqliteWriteLocks(dir, 'postgres://localhost/x')).toBeUndefined();
   });
 
   it("a worker thread's store commits only once the starting thread releases the lock, then both stores see both records", async () => {

@@ -9,7 +9,10 @@ import { DatabaseSync } from 'node:sqlite';
 import { stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isAzsecError } from '../../src/core/errors.ts';
-import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.ts';
+import { signalDeriver } from '../../src/signals/signal-of-record.ts';
+import { MIGRATIONS, migrate, migrateStore } from '../../src/store/sqlite/migrations.ts';
+import { SIGNALS_SCHEMA, signalsFilePath } from '../../src/store/sqlite/signals-file.ts';
+import { SIGNALS_FILE_MIGRATIONS } from '../../src/store/sqlite/signals-file-migrations.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.ts';
@@ -24,9 +27,16 @@ async function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'azsec-sqlite-'));
 }
 
+/** A connection to the records file with the signals file attached, as the store migrates them. */
+function openBoth(file: string): DatabaseSync {
+  const db = openDatabase(file);
+  db.prepare(`ATTACH DATABASE ? AS ${SIGNALS_SCHEMA}`).run(signalsFilePath(file));
+  return db;
+}
+
 storeContract('SQLite', async ({ clock, exportPageSize }) => {
   const dir = await tempDir();
-  const store = await createSqliteStore({ path: path.join(dir, 'azsec.db'), clock, exportPageSize });
+  const store = await createSqliteStore({ path: path.join(dir, 'azsec.db'), clock, exportPageSize, signalDeriver });
   return {
     store,
     cleanup: async () => {
@@ -59,25 +69,35 @@ describe('SQLite store', () => {
     }
   });
 
-  it('applies each migration once and records it', async () => {
+  it('applies each migration of both files once and records it in its file', async () => {
     const file = await dbPath();
-    const db = openDatabase(file);
+    const db = openBoth(file);
     try {
-      expect(migrate(db).applied).toEqual(MIGRATIONS.map((m) => m.version));
-      expect(migrate(db).applied).toEqual([]);
-      const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      const first = migrateStore(db);
+      expect(first.records.applied).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(first.signals.applied).toEqual(SIGNALS_FILE_MIGRATIONS.map((m) => m.version));
+      expect(migrateStore(db)).toMatchObject({ records: { applied: [] }, signals: { applied: [] } });
+      const rows = db.prepare('SELECT version, name FROM main.schema_migrations ORDER BY version').all();
       expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      const signalRows = db.prepare(`SELECT version, name FROM ${SIGNALS_SCHEMA}.schema_migrations ORDER BY version`).all();
+      expect(signalRows).toEqual(SIGNALS_FILE_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      // What the signal stage writes is in the signals file only.
+      const tables = (schema: string): string[] =>
+        (db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'signals_fts_%' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+      expect(tables('main')).toEqual(['check_states', 'checkpoints', 'integrations', 'records', 'schema_migrations', 'settings']);
+      expect(tables(SIGNALS_SCHEMA)).toEqual(['alerts', 'schema_migrations', 'signal_stage', 'signals', 'signals_fts']);
     } finally {
       db.close();
     }
   });
 
   it('rolls back every pending migration when one of them fails', async () => {
-    const db = openDatabase(await dbPath());
+    const db = openBoth(await dbPath());
     try {
+      migrate(db, SIGNALS_FILE_MIGRATIONS, SIGNALS_SCHEMA);
       const broken = [...MIGRATIONS, { version: 99, name: 'broken', sql: 'CREATE TABLE half (a TEXT); SELECT * FROM nowhere' }];
       expect(() => migrate(db, broken)).toThrow(/nowhere/);
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+      const tables = db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").all();
       expect(tables).toEqual([]);
       expect(migrate(db).applied).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
@@ -133,7 +153,7 @@ describe('SQLite store', () => {
       expect(await store.getSignal('contoso', 'auditLogs.signIns', 'plain', 'v1')).toEqual(plain);
       expect(await store.getSignal('contoso', 'auditLogs.signIns', 'mine', 'v1')).toEqual(foreign);
       expect(await store.getSignal('contoso', 'auditLogs.signIns', nul.recordId, nul.version)).toEqual(nul);
-      const db = openDatabase(file);
+      const db = openDatabase(signalsFilePath(file));
       try {
         const stored = JSON.parse((db.prepare("SELECT signal FROM signals WHERE record_id = 'plain'").get() as { signal: string }).signal) as Record<string, unknown>;
         for (const field of ['integration', 'check', 'recordId', 'version', 'tenantId', 'time', 'kind', 'severity', 'outcome']) expect(stored).not.toHaveProperty(field);

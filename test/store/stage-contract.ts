@@ -4,6 +4,7 @@
 import { expect, it } from 'vitest';
 import { isAzsecError } from '../../src/core/errors.ts';
 import type { AlertUpsert, PendingRecord, Store } from '../../src/store/store.ts';
+import { deriveSignal } from '../../src/signals/signal-of-record.ts';
 import { makeSignal } from './signal-contract.ts';
 import { integration, rec } from './store-contract.ts';
 
@@ -133,5 +134,26 @@ export function stageContract(getStore: () => Store): void {
     await store.putSetting('rules', { 'brute-force': { count: 20 } });
     await store.putSetting('rules', { 'brute-force': { count: 25, enabled: false } });
     expect(await store.getSetting('rules')).toEqual({ 'brute-force': { count: 25, enabled: false } });
+  });
+
+  it('gives back a batch stored as derived (each signal computed from its record) exactly as it was computed', async () => {
+    const store = getStore();
+    await store.addIntegration(integration('contoso'), { ciphertext: 's' });
+    const raw = (id: string, ip: string): string =>
+      JSON.stringify({ id, createdDateTime: '2026-02-01T10:00:00Z', userPrincipalName: `${id}@contoso.com`, ipAddress: ip, appDisplayName: 'Portal <b>"x"</b>', status: { errorCode: 50126 } });
+    await store.commit('contoso', 'auditLogs.signIns', [
+      { id: 'd1', version: 'v1', time: '2026-02-01T10:00:00Z', raw: raw('d1', '203.0.113.70') },
+      { id: 'd2', version: 'v1', time: '2026-02-01T10:00:01Z', raw: raw('d2', '2001:DB8::70') },
+    ], 'c');
+    const pending = await store.pendingRecords(10);
+    const signals = pending.map((r) => deriveSignal(r));
+    expect(await store.claimSignalStage('worker-d', 60_000)).toBe(true);
+    await store.completeRecords('worker-d', pending, { signals, alerts: [], derived: true });
+    expect(await store.getSignal('contoso', 'auditLogs.signIns', 'd1', 'v1')).toEqual(signals[0]);
+    expect(await store.getSignal('contoso', 'auditLogs.signIns', 'd2', 'v1')).toEqual(signals[1]);
+    const hits = (await store.searchSignals({ indicator: '2001:db8::70', limit: 10 })).results;
+    expect(hits).toEqual([expect.objectContaining({ recordId: 'd2', title: signals[1]?.title, indicators: signals[1]?.indicators })]);
+    const byText = (await store.searchSignals({ text: 'portal', limit: 10 })).results.map((h) => h.recordId);
+    expect(byText).toEqual(['d2', 'd1']);
   });
 }

@@ -2,7 +2,8 @@
 // detection use another core instead of slowing down collection. The collector wakes it after each commit.
 import { Worker } from 'node:worker_threads';
 import type { LogFormat } from '../../log/logger.ts';
-import { sqliteWriteLockBuffer } from '../../store/open-store.ts';
+import { sqliteWriteLocks } from '../../store/open-store.ts';
+import type { SqliteWriteLockBuffers } from '../../store/sqlite/sqlite-store.ts';
 
 export interface StageThreadInput {
   dataDir: string;
@@ -12,8 +13,8 @@ export interface StageThreadInput {
   detections?: boolean;
   leaseMs?: number;
   idleCheckMs?: number;
-  /** The SQLite store's write lock of the starting thread (set by startSignalStageThread). */
-  sqliteWriteLock?: SharedArrayBuffer | undefined;
+  /** The SQLite store's write locks of the starting thread (set by startSignalStageThread). */
+  sqliteWriteLocks?: SqliteWriteLockBuffers | undefined;
 }
 
 export type StageThreadRequest = { type: 'wake' } | { type: 'idle'; id: number } | { type: 'stop' };
@@ -47,7 +48,7 @@ export function startSignalStageThread(opts: StageThreadOptions): StageThread {
   const { logWrite, onFailure, ...input } = opts;
   // A small young generation, as the main thread's --max-semi-space-size=4: the stage allocates a batch's worth of
   // short-lived objects at a time, and V8's default nursery (16 MB semi-spaces) would only add to the peak RSS.
-  const worker = new Worker(new URL('./signal-stage-worker.ts', import.meta.url), { workerData: { ...input, sqliteWriteLock: sqliteWriteLockBuffer(input.dataDir, input.storeUrl) } satisfies StageThreadInput, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
+  const worker = new Worker(new URL('./signal-stage-worker.ts', import.meta.url), { workerData: { ...input, sqliteWriteLocks: sqliteWriteLocks(input.dataDir, input.storeUrl) } satisfies StageThreadInput, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
   const write = logWrite ?? ((line: string) => process.stderr.write(line));
   const idleWaiters = new Map<number, (held: boolean) => void>();
   const alertListeners: Array<(count: number, at: number) => void> = [];

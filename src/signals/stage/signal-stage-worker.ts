@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { quietSqliteExperimentalWarning } from '../../core/quiet-warnings.ts';
 import { createLogger } from '../../log/logger.ts';
 import { openStore } from '../../store/open-store.ts';
+import { signalDeriver } from '../signal-of-record.ts';
 import { SignalStage } from './signal-stage.ts';
 import type { StageThreadInput, StageThreadMessage, StageThreadRequest } from './signal-stage-thread.ts';
 
@@ -30,7 +31,7 @@ function handle(message: StageThreadRequest): void {
 port.on('message', handle);
 
 try {
-  const store = await openStore({ dataDir: input.dataDir, storeUrl: input.storeUrl, replayableWrites: true, backgroundCheckpoints: false, sharedWriteLock: input.sqliteWriteLock });
+  const store = await openStore({ dataDir: input.dataDir, storeUrl: input.storeUrl, replayableWrites: true, backgroundCheckpoints: false, sharedWriteLocks: input.sqliteWriteLocks, signalDeriver });
   try {
     stage = new SignalStage({
       store,

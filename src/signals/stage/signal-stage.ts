@@ -167,6 +167,8 @@ export class SignalStage {
     try {
       await this.#store.completeRecords(this.#owner, records, {
         signals,
+        // #signalOf computes each signal as signal-of-record.ts's deriveSignal does.
+        derived: true,
         alerts: raised,
         // The snapshot is plain JSON by construction (the engine validates it against its schema on restore).
         ...(engine === undefined ? {} : { detectionState: engine.snapshot() as unknown as JsonValue }),

@@ -7,11 +7,14 @@ import type { DatabaseSync } from 'node:sqlite';
 import { AzsecError } from '../../core/errors.ts';
 import type { Indicators } from '../../signals/signal.ts';
 import { signalKeyText } from '../indicator-keys.ts';
+import { SIGNALS_SCHEMA } from './signals-file.ts';
+import { SIGNALS_FILE_MIGRATIONS } from './signals-file-migrations.ts';
 
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  /** The SQL, or a function of the schema name the file is migrated under (main, or the name it is attached as). */
+  sql: string | ((schema: string) => string);
 }
 
 // Column notes (the same choices as the PostgreSQL schema, so both backends behave alike):
@@ -211,6 +214,47 @@ const SIGNAL_BODY_SQL = `
     FROM signals;
 `;
 
+// Migration 8 moves everything the signal stage writes into the signals file (signals-file.ts says why), which the
+// connection migrating the store has attached as SIGNALS_SCHEMA, and which its own migration 1 has just created.
+// - The signal JSON is copied as it is; the free-text index is contentless (its text cannot be read back), so it is
+//   rebuilt from that JSON as the signal writer would index it: the text, with the title in front unless the text
+//   begins with it, and the indicator keys. (That takes a while for millions of signals: about a minute per million.)
+// - The signals file is emptied first: with WAL, a transaction over two files is atomic in each file but not in both
+//   at once, so a crash may leave the copy committed and this migration not; it then runs again from the start.
+// - The analyst views over these tables go: they span both files now, and are created per connection as TEMP views
+//   where the analyst's SQL runs (sqlite-sql-child.ts). v_records stays.
+const S = SIGNALS_SCHEMA;
+const MOVE_TO_SIGNALS_FILE_SQL = `
+  DELETE FROM ${S}.signals;
+  INSERT INTO ${S}.signals_fts (signals_fts) VALUES ('delete-all');
+  DELETE FROM ${S}.alerts;
+
+  INSERT INTO ${S}.signals
+    SELECT seq, sid, time_us, severity_rank, integration, check_id, record_id, version, tenant_id, time, kind, severity,
+           outcome, title, signal
+    FROM main.signals;
+  INSERT INTO ${S}.signals_fts (rowid, title, text, keys)
+    SELECT sid, '',
+           CASE WHEN substr(coalesce(signal ->> '$.text', ''), 1, length(coalesce(signal ->> '$.title', title))) = coalesce(signal ->> '$.title', title)
+                THEN coalesce(signal ->> '$.text', '')
+                ELSE coalesce(signal ->> '$.title', title) || char(10) || coalesce(signal ->> '$.text', '') END,
+           azsec_indicator_keys(signal -> '$.indicators')
+    FROM main.signals;
+  INSERT INTO ${S}.alerts SELECT * FROM main.alerts;
+  UPDATE ${S}.signal_stage
+    SET (done_seq, owner, lease_expires_ms, detection_state) =
+        (SELECT done_seq, owner, lease_expires_ms, detection_state FROM main.signal_stage WHERE id = 1)
+    WHERE id = 1 AND EXISTS (SELECT 1 FROM main.signal_stage WHERE id = 1);
+
+  DROP VIEW main.v_signals;
+  DROP VIEW main.v_indicators;
+  DROP VIEW main.v_alerts;
+  DROP TABLE main.signals;
+  DROP TABLE main.signals_fts;
+  DROP TABLE main.alerts;
+  DROP TABLE main.signal_stage;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -305,6 +349,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'signal JSON without the fields of its columns',
     sql: SIGNAL_BODY_SQL,
   },
+  {
+    version: 8,
+    name: 'signals, alerts and the signal stage move to the signals file',
+    sql: MOVE_TO_SIGNALS_FILE_SQL,
+  },
 ];
 
 export interface MigrateResult {
@@ -313,11 +362,24 @@ export interface MigrateResult {
   version: number;
 }
 
-/** Brings the database to the newest schema this code knows. Safe to call from several processes at once. */
-export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): MigrateResult {
+/**
+ * Brings both files of the store to the newest schema this code knows, on a connection that has the signals file
+ * attached as SIGNALS_SCHEMA: the signals file first, because migration 8 of the records file moves data into it.
+ */
+export function migrateStore(db: DatabaseSync): { records: MigrateResult; signals: MigrateResult } {
+  const signals = migrate(db, SIGNALS_FILE_MIGRATIONS, SIGNALS_SCHEMA);
+  const records = migrate(db, MIGRATIONS, 'main');
+  return { records, signals };
+}
+
+/**
+ * Brings the file attached as `schema` to the newest of `migrations`. Safe to call from several processes at once.
+ * (BEGIN IMMEDIATE takes the write lock of every file the connection has attached.)
+ */
+export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS, schema = 'main'): MigrateResult {
   db.exec('BEGIN IMMEDIATE');
   try {
-    const result = migrateLocked(db, migrations);
+    const result = migrateLocked(db, migrations, schema);
     db.exec('COMMIT');
     return result;
   } catch (error) {
@@ -330,17 +392,17 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIG
   }
 }
 
-function migrateLocked(db: DatabaseSync, migrations: readonly Migration[]): MigrateResult {
+function migrateLocked(db: DatabaseSync, migrations: readonly Migration[], schema: string): MigrateResult {
   db.function('azsec_indicator_keys', { deterministic: true }, (indicators) =>
     typeof indicators === 'string' ? signalKeyText(JSON.parse(indicators) as Indicators) : '',
   );
   db.exec(`
-    CREATE TABLE IF NOT EXISTS schema_migrations (
+    CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,
       applied_at TEXT NOT NULL
     ) STRICT`);
-  const rows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
+  const rows = db.prepare(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`).all() as { version: number }[];
   const appliedVersions = new Set(rows.map((row) => row.version));
   const known = new Set(migrations.map((m) => m.version));
   const unknown = [...appliedVersions].filter((v) => !known.has(v));
@@ -351,11 +413,11 @@ function migrateLocked(db: DatabaseSync, migrations: readonly Migration[]): Migr
       { unknownVersions: unknown },
     );
   }
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const record = db.prepare(`INSERT INTO ${schema}.schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`);
   const applied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (appliedVersions.has(migration.version)) continue;
-    db.exec(migration.sql);
+    db.exec(typeof migration.sql === 'string' ? migration.sql : migration.sql(schema));
     record.run(migration.version, migration.name, new Date().toISOString());
     applied.push(migration.version);
   }

@@ -5,6 +5,8 @@
 // - filters only: the signals table itself, by key.
 // Filters are checked on each candidate row.
 // plan() validates the query (ERR_CONFIG_INVALID) before anything touches the database.
+// Reads run on a connection that has both files (signals-file.ts): a signal stored without its JSON is computed again
+// from its record (joined by seq) with the store's normalizer, for a hit's title and indicators and for getSignal.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import type { Indicators, Severity, Signal, SignalKind } from '../../signals/signal.ts';
@@ -14,7 +16,8 @@ import { searchPhrases } from '../search-text.ts';
 import { checkLimit, decodeCursor, encodeCursor } from '../signal-cursor.ts';
 import { signalFromRow } from './sqlite-signal-body.ts';
 import type { SignalColumns } from './sqlite-signal-body.ts';
-import type { RecordFilter, SignalHit, SignalQuery } from '../store.ts';
+import type { RecordFilter, SignalDeriver, SignalHit, SignalQuery } from '../store.ts';
+import { AzsecError } from '../../core/errors.ts';
 import { keyBase } from './sqlite-time-key.ts';
 
 export interface SearchPlan {
@@ -49,11 +52,41 @@ interface HitRow {
   kind: string;
   title: string;
   indicators: string | null;
+  tenant_id: string;
+  record_time: string | null;
+  /** The record's raw JSON, only for a signal stored without its JSON. */
+  raw: string | null;
 }
 
-// Title and indicators as JSON text (->): exact, where reading the title column would stop at a NUL character.
+// Title and indicators as JSON text (->): exact, where reading the title column would stop at a NUL character. The
+// record's raw text is read only for a signal stored without JSON (SQLite reads a column's value when it is used).
 const HIT_COLUMNS = `CAST(s.sid AS TEXT) AS sid, s.integration, s.check_id, s.record_id, s.version, s.time, s.severity,
-  s.kind, s.signal -> '$.title' AS title, s.signal -> '$.indicators' AS indicators`;
+  s.kind, coalesce(s.signal -> '$.title', json_quote(s.title)) AS title, s.signal -> '$.indicators' AS indicators, s.tenant_id, r.time AS record_time,
+  CASE WHEN s.signal IS NULL THEN r.raw END AS raw`;
+
+/** A signal stored without JSON, computed from its record; null when the record is gone. */
+function derivedSignal(
+  deriver: SignalDeriver | undefined,
+  row: { integration: string; check_id: string; record_id: string; version: string; tenant_id: string; record_time: string | null; raw: string | null },
+): Signal | null {
+  if (row.raw === null || row.record_time === null) return null;
+  if (deriver === undefined) {
+    throw new AzsecError(
+      'ERR_STORE',
+      'This SQLite store keeps signals that are computed from their records when read, and it was opened without the normalizer to compute them.',
+      {},
+    );
+  }
+  return deriver.derive({
+    integration: row.integration,
+    tenantId: row.tenant_id,
+    check: row.check_id as CheckId,
+    id: row.record_id,
+    version: row.version,
+    time: row.record_time,
+    raw: row.raw,
+  });
+}
 
 function timeBound(name: string, iso: string): bigint {
   return keyBase(queryMicros(name, iso));
@@ -66,21 +99,28 @@ function ftsQuery(phrases: string[][]): string {
 
 export class SqliteSignalReader {
   readonly #db: DatabaseSync;
+  readonly #deriver: SignalDeriver | undefined;
   readonly #getSignal: StatementSync;
   readonly #statements = new Map<string, StatementSync>();
 
-  constructor(db: DatabaseSync) {
+  /** `db` has both files (signals-file.ts); `deriver` computes the signals stored without JSON. */
+  constructor(db: DatabaseSync, deriver: SignalDeriver | undefined) {
     this.#db = db;
+    this.#deriver = deriver;
     // By the records' identity index: signals are keyed by their record's seq.
     this.#getSignal = db.prepare(
-      `SELECT s.integration, s.check_id, s.record_id, s.version, s.tenant_id, s.time, s.kind, s.severity, s.outcome, s.signal
+      `SELECT s.integration, s.check_id, s.record_id, s.version, s.tenant_id, s.time, s.kind, s.severity, s.outcome, s.signal,
+              r.time AS record_time, CASE WHEN s.signal IS NULL THEN r.raw END AS raw
        FROM records r JOIN signals s ON s.seq = r.seq WHERE r.integration = ? AND r.check_id = ? AND r.id = ? AND r.version = ?`,
     );
   }
 
   get(integration: string, check: CheckId, recordId: string, version: string): Signal | null {
-    const row = this.#getSignal.get(integration, check, recordId, version) as (SignalColumns & { signal: string }) | undefined;
-    return row === undefined ? null : signalFromRow(row);
+    const row = this.#getSignal.get(integration, check, recordId, version) as
+      | (SignalColumns & { signal: string | null; record_time: string; raw: string | null })
+      | undefined;
+    if (row === undefined) return null;
+    return row.signal === null ? derivedSignal(this.#deriver, row) : signalFromRow({ ...row, signal: row.signal });
   }
 
   countPlan(filter: RecordFilter): CountPlan {
@@ -129,11 +169,11 @@ export class SqliteSignalReader {
     if (phrases.length > 0) match.push(`{title text} : (${ftsQuery(phrases)})`);
     if (match.length > 0) {
       key = 'f.rowid';
-      from = 'signals_fts(?) f CROSS JOIN signals s ON s.sid = f.rowid';
+      from = 'signals_fts(?) f CROSS JOIN signals s ON s.sid = f.rowid LEFT JOIN records r ON r.seq = s.seq';
       params.push(match.join(' AND '));
     } else {
       key = 's.sid';
-      from = 'signals s';
+      from = 'signals s LEFT JOIN records r ON r.seq = s.seq';
     }
     if (query.cursor !== undefined) {
       where.push(`${key} < ?`);
@@ -175,7 +215,7 @@ export class SqliteSignalReader {
     const more = rows.length > plan.limit;
     const page = more ? rows.slice(0, plan.limit) : rows;
     const last = page.at(-1);
-    const hits = page.map(hitFromRow);
+    const hits = page.map((row) => hitFromRow(row, this.#deriver));
     return {
       // The cursor follows the last row read, so a hit dropped by verification never shifts the next page.
       results: plan.verify === null ? hits : hits.filter(plan.verify),
@@ -195,7 +235,8 @@ export class SqliteSignalReader {
   }
 }
 
-function hitFromRow(row: HitRow): SignalHit {
+function hitFromRow(row: HitRow, deriver: SignalDeriver | undefined): SignalHit {
+  const derived = row.raw === null ? null : derivedSignal(deriver, row);
   return {
     integration: row.integration,
     check: row.check_id as CheckId,
@@ -204,7 +245,7 @@ function hitFromRow(row: HitRow): SignalHit {
     time: row.time,
     severity: row.severity as Severity,
     kind: row.kind as SignalKind,
-    title: JSON.parse(row.title) as string,
-    indicators: row.indicators === null ? {} : (JSON.parse(row.indicators) as Indicators),
+    title: derived !== null ? derived.title : (JSON.parse(row.title) as string),
+    indicators: derived !== null ? derived.indicators : row.indicators === null ? {} : (JSON.parse(row.indicators) as Indicators),
   };
 }

@@ -1,5 +1,7 @@
-// The signal stage's side of the SQLite store (migration 4): the lease, the pending records (seq > done_seq) and the
-// batch commit that stores signals and alerts and moves done_seq, fenced by the lease in the same transaction.
+// The signal stage's side of the SQLite store: the lease, the pending records (seq > done_seq) and the batch commit
+// that stores signals and alerts and moves done_seq, fenced by the lease in the same transaction. The stage's state
+// lives in the signals file with what it writes (signals-file.ts), so that transaction is one file's; pending records
+// are read from the records file through a connection that has both.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { AzsecError } from '../../core/errors.ts';
 import { pendingFromRow } from '../stage-rows.ts';
@@ -30,17 +32,18 @@ export class SqliteSignalStage {
   readonly #saveState: StatementSync;
   readonly #state: StatementSync;
 
-  constructor(db: DatabaseSync) {
+  /** `db`: the signals file's connection; `both`: a connection with both files (the same one for an in-memory store). */
+  constructor(db: DatabaseSync, both: DatabaseSync) {
     this.#claim = db.prepare(`
       UPDATE signal_stage SET owner = ?, lease_expires_ms = ?
       WHERE id = 1 AND (owner IS NULL OR owner = ? OR lease_expires_ms <= ?)`);
     this.#release = db.prepare('UPDATE signal_stage SET owner = NULL, lease_expires_ms = 0 WHERE id = 1 AND owner = ?');
-    this.#pending = db.prepare(`
+    this.#pending = both.prepare(`
       SELECT r.seq, r.integration, coalesce(i.tenant_id, '') AS tenant_id, r.check_id, r.id, r.version, r.time, r.raw
       FROM records r LEFT JOIN integrations i ON i.name = r.integration
       WHERE r.seq > (SELECT done_seq FROM signal_stage WHERE id = 1)
       ORDER BY r.seq LIMIT ?`);
-    this.#countPending = db.prepare('SELECT count(*) AS n FROM records WHERE seq > (SELECT done_seq FROM signal_stage WHERE id = 1)');
+    this.#countPending = both.prepare('SELECT count(*) AS n FROM records WHERE seq > (SELECT done_seq FROM signal_stage WHERE id = 1)');
     this.#holder = db.prepare('SELECT owner, lease_expires_ms, done_seq FROM signal_stage WHERE id = 1');
     this.#advance = db.prepare('UPDATE signal_stage SET done_seq = ? WHERE id = 1');
     this.#saveState = db.prepare('UPDATE signal_stage SET detection_state = ? WHERE id = 1');
@@ -66,15 +69,16 @@ export class SqliteSignalStage {
 
   /**
    * The batch's rows, computed before its transaction (the write lock is then held for the statements only). Throws
-   * ERR_STORE for a signal that belongs to no record of the batch: the stage makes exactly one per record.
+   * ERR_STORE for a signal that belongs to no record of the batch: the stage makes exactly one per record. Without
+   * `keepBodies` the signals' JSON is not stored (they are computed from their records on read).
    */
-  static prepare(records: readonly PendingRecord[], output: SignalBatchOutput): PreparedBatch {
+  static prepare(records: readonly PendingRecord[], output: SignalBatchOutput, keepBodies: boolean): PreparedBatch {
     const byIdentity = new Map<string, PendingRecord>();
     for (const r of records) byIdentity.set(`${r.integration}\u0000${r.check}\u0000${r.id}\u0000${r.version}`, r);
     const signals = output.signals.map((s) => {
       const record = byIdentity.get(`${s.integration}\u0000${s.check}\u0000${s.recordId}\u0000${s.version}`);
       if (record === undefined) throw new AzsecError('ERR_STORE', `signal ${s.check}/${s.recordId} does not belong to the batch`, {});
-      return SqliteSignalWriter.prepare({ seq: record.seq, integration: s.integration, check: s.check, recordId: s.recordId, version: s.version, recordTime: record.time }, s);
+      return SqliteSignalWriter.prepare({ seq: record.seq, integration: s.integration, check: s.check, recordId: s.recordId, version: s.version, recordTime: record.time }, s, keepBodies);
     });
     return {
       firstSeq: records[0]?.seq ?? null,

@@ -1,7 +1,7 @@
-// Writes signals on SQLite: the signal row (keyed by its record's seq, migration 5) and its FTS entry (words and
-// indicator keys, under the signal's time key), always inside a transaction the caller owns (commit, the signal
-// stage's completeRecords, putSignals, removeIntegration). A few prepared statements per signal, run in a plain loop:
-// in-process there are no round trips to save.
+// Writes signals on SQLite, in the signals file (signals-file.ts): the signal row (keyed by its record's seq) and its
+// FTS entry (words and indicator keys, under the signal's time key), always inside a transaction the caller owns on
+// that file's connection (the signal stage's completeRecords, putSignals, removeIntegration, commit's inline signals).
+// A few prepared statements per signal, run in a plain loop: in-process there are no round trips to save.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import type { Signal } from '../../signals/signal.ts';
@@ -27,7 +27,8 @@ export interface PreparedSignal {
   owner: SignalOwner;
   signal: Signal;
   timeUs: number;
-  body: string;
+  /** The signal's JSON; null when it is computed from its record on read (SignalBatchOutput.derived). */
+  body: string | null;
   text: string;
   keys: string;
 }
@@ -47,7 +48,6 @@ export class SqliteSignalWriter {
   readonly #insertSignal: StatementSync;
   readonly #insertText: StatementSync;
   readonly #findSignal: StatementSync;
-  readonly #record: StatementSync;
   readonly #deleteText: StatementSync;
   readonly #deleteSignal: StatementSync;
   readonly #purgeText: StatementSync;
@@ -63,25 +63,25 @@ export class SqliteSignalWriter {
     this.#insertText = db.prepare('INSERT INTO signals_fts (rowid, title, text, keys) VALUES (?, ?, ?, ?)');
     this.#findSignal = db.prepare('SELECT sid FROM signals WHERE seq = ?');
     this.#findSignal.setReadBigInts(true);
-    this.#record = db.prepare('SELECT seq, time FROM records WHERE integration = ? AND check_id = ? AND id = ? AND version = ?');
-    this.#record.setReadBigInts(true);
     this.#deleteText = db.prepare('DELETE FROM signals_fts WHERE rowid = ?');
     this.#deleteSignal = db.prepare('DELETE FROM signals WHERE seq = ?');
-    // Through the records' (integration, check, seq) index: signals have no index on integration.
-    this.#purgeText = db.prepare('DELETE FROM signals_fts WHERE rowid IN (SELECT s.sid FROM records r JOIN signals s ON s.seq = r.seq WHERE r.integration = ?)');
-    this.#purgeSignals = db.prepare('DELETE FROM signals WHERE seq IN (SELECT seq FROM records WHERE integration = ?)');
+    // A scan: signals have no index on integration (one B-tree insert less per signal), and the records' index is in the
+    // other file. Removing an integration with its records is rare.
+    this.#purgeText = db.prepare('DELETE FROM signals_fts WHERE rowid IN (SELECT sid FROM signals WHERE integration = ?)');
+    this.#purgeSignals = db.prepare('DELETE FROM signals WHERE integration = ?');
   }
 
   /**
    * Everything of a signal's rows that does not need the database: its JSON, search text and key text, computed before
-   * the transaction so that the write lock is held only for the statements (the collector waits for it meanwhile).
+   * the transaction so that the write lock is held only for the statements. Without `keepBody` no JSON is stored: the
+   * signal is computed from its record when read.
    */
-  static prepare(owner: SignalOwner, signal: Signal): PreparedSignal {
+  static prepare(owner: SignalOwner, signal: Signal, keepBody = true): PreparedSignal {
     return {
       owner,
       signal,
       timeUs: signalMicros(signal, owner.recordTime),
-      body: signalBody(signal, owner),
+      body: keepBody ? signalBody(signal, owner) : null,
       text: searchText(signal),
       keys: signalKeyText(signal.indicators),
     };
@@ -119,22 +119,16 @@ export class SqliteSignalWriter {
   }
 
   /**
-   * Replaces the signal of a stored record version (reindex). The key is recomputed: a changed normalizer may have
-   * picked another time. Returns false, writing nothing, when no such record is stored.
+   * Replaces the signal of a stored record version (reindex), whose record the caller has found. The key is
+   * recomputed: a changed normalizer may have picked another time.
    */
-  replace(signal: Signal): boolean {
-    const record = this.#record.get(signal.integration, signal.check, signal.recordId, signal.version) as { seq: bigint; time: string } | undefined;
-    if (record === undefined) return false;
-    const existing = this.#findSignal.get(record.seq) as { sid: bigint } | undefined;
+  replace(owner: SignalOwner, signal: Signal): void {
+    const existing = this.#findSignal.get(owner.seq) as { sid: bigint } | undefined;
     if (existing !== undefined) {
       this.#deleteText.run(existing.sid);
-      this.#deleteSignal.run(record.seq);
+      this.#deleteSignal.run(owner.seq);
     }
-    this.insert(
-      { seq: record.seq, integration: signal.integration, check: signal.check, recordId: signal.recordId, version: signal.version, recordTime: record.time },
-      signal,
-    );
-    return true;
+    this.insert(owner, signal);
   }
 
   /** Removes every signal of an integration (removeIntegration with purgeRecords), before its records go. */

@@ -2,19 +2,35 @@
 // result over the IPC channel. It exists because node:sqlite cannot interrupt a running statement (no progress
 // handler, no sqlite3_interrupt), and a worker thread stuck in native code ignores terminate(): a process can be
 // killed, so the parent enforces the time limit with SIGKILL.
-// Messages: parent → { path, sql, maxRows }; child → { started: true } just before the query runs, then
-// { columns, rows, truncated } or { error, readOnly }.
+// Messages: parent → { path, signalsPath, deriverModule, sql, maxRows }; child → { started: true } just before the
+// query runs, then { columns, rows, truncated } or { error, readOnly }.
+// The connection opens the records file, attaches the signals file (both read-only) and creates the analyst views over
+// both as TEMP views (sqlite-analyst-views.ts), with the normalizer of `deriverModule` as their SQL function.
 import { quietSqliteExperimentalWarning } from '../../core/quiet-warnings.ts';
 import { toJsonValue } from '../sql-values.ts';
-import type { JsonValue } from '../store.ts';
+import type { Signal } from '../../signals/signal.ts';
+import type { DerivableRecord, JsonValue } from '../store.ts';
+import { ANALYST_VIEWS_SQL, SIGNAL_FUNCTION } from './sqlite-analyst-views.ts';
+import { SIGNALS_SCHEMA } from './signals-file.ts';
 
 quietSqliteExperimentalWarning();
 const { DatabaseSync } = await import('node:sqlite');
 
 interface Request {
   path: string;
+  signalsPath: string;
+  /** The module whose deriveSignal export computes a signal from its record (SignalDeriver.moduleUrl). */
+  deriverModule: string | undefined;
   sql: string;
   maxRows: number;
+}
+
+type Derive = (record: DerivableRecord) => Signal;
+
+async function loadDeriver(moduleUrl: string | undefined): Promise<Derive | undefined> {
+  if (moduleUrl === undefined) return undefined;
+  const module = (await import(moduleUrl)) as { deriveSignal?: Derive };
+  return module.deriveSignal;
 }
 
 // SQLITE_READONLY and its extended codes share the low byte 8; SQLite itself refuses writes on this connection.
@@ -27,9 +43,18 @@ function errorReply(error: unknown): { error: string; readOnly: boolean } {
   return { error: message, readOnly };
 }
 
-function run(request: Request): unknown {
+function run(request: Request, derive: Derive | undefined): unknown {
   const db = new DatabaseSync(request.path, { readOnly: true, timeout: 5_000 });
   try {
+    // Attached databases are opened with the connection's flags: read-only too.
+    db.prepare(`ATTACH DATABASE ? AS ${SIGNALS_SCHEMA}`).run(request.signalsPath);
+    db.function(SIGNAL_FUNCTION, { deterministic: true }, (integration, tenantId, check, id, version, time, raw) => {
+      if (typeof raw !== 'string' || typeof time !== 'string') return null;
+      if (derive === undefined) throw new Error('signals stored without JSON need the normalizer, and this store was opened without it');
+      const record = { integration: String(integration), tenantId: String(tenantId), check: String(check), id: String(id), version: String(version), time, raw };
+      return JSON.stringify(derive(record as DerivableRecord));
+    });
+    db.exec(ANALYST_VIEWS_SQL);
     // Belt and braces next to readOnly: query_only refuses writes even to a TEMP table.
     db.exec('PRAGMA query_only = 1');
     const statement = db.prepare(request.sql);
@@ -54,10 +79,10 @@ function run(request: Request): unknown {
   }
 }
 
-process.once('message', (request: Request) => {
+process.once('message', async (request: Request) => {
   let reply: unknown;
   try {
-    reply = run(request);
+    reply = run(request, await loadDeriver(request.deriverModule));
   } catch (error) {
     reply = errorReply(error);
   }

@@ -14,10 +14,17 @@ const START_LIMIT_MS = 30_000;
 
 type Reply = { started: true } | { columns: string[]; rows: JsonValue[][]; truncated: boolean } | { error: string; readOnly: boolean };
 
-export async function querySqliteReadOnly(path: string, sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
+/** The store's two files, and the module of its normalizer (SignalDeriver.moduleUrl) for the views' signal column. */
+export interface SqliteQueryFiles {
+  path: string;
+  signalsPath: string;
+  deriverModule: string | undefined;
+}
+
+export async function querySqliteReadOnly(files: SqliteQueryFiles, sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
   checkLimits(opts);
   const statement = singleStatement(sql);
-  if (path === '' || path === ':memory:') {
+  if (files.path === '' || files.path === ':memory:') {
     throw sqlError('azsec sql needs a database file; an in-memory store cannot be opened by a second connection.');
   }
   return new Promise<SqlResult>((resolve, reject) => {
@@ -57,6 +64,6 @@ export async function querySqliteReadOnly(path: string, sql: string, opts: { tim
         error: new AzsecError('ERR_STORE', `The SQL query process ended unexpectedly (${signal ?? `exit code ${code}`}). ${stderr.trim()}`.trim()),
       });
     });
-    child.send({ path, sql: statement, maxRows: opts.maxRows });
+    child.send({ path: files.path, signalsPath: files.signalsPath, deriverModule: files.deriverModule, sql: statement, maxRows: opts.maxRows });
   });
 }

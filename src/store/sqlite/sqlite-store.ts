@@ -2,6 +2,10 @@
 // transaction (records + checkpoint), a record identity (integration, check, id, version) is stored once, and
 // exportRecords streams in seq order page by page (keyset on seq; nothing is held in memory or locked between pages).
 // Connection settings (WAL, synchronous=FULL, busy timeout) and why: open-database.ts.
+// The store is two files: the records file (integrations, records, checkpoints, check states, settings) and the
+// signals file beside it (signals, their index, alerts, the signal stage's state; signals-file.ts says why). Each has a
+// connection that writes only it (BEGIN IMMEDIATE locks every file a connection has attached), and reads that span
+// both use a third connection with the signals file attached. An in-memory store (tests) is one connection.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import { systemClock } from '../../core/clock.ts';
@@ -11,6 +15,7 @@ import { AzsecError, isAzsecError } from '../../core/errors.ts';
 import { isoToMicros } from '../postgres/iso-micros.ts';
 import type { Signal } from '../../signals/signal.ts';
 import type {
+  SignalDeriver,
   AlertQuery,
   AlertStatus,
   CheckState,
@@ -28,7 +33,8 @@ import type {
   Store,
   StoredRecord,
 } from '../store.ts';
-import { migrate } from './migrations.ts';
+import { migrateStore } from './migrations.ts';
+import { SIGNALS_SCHEMA, isInMemoryPath, signalsFilePath } from './signals-file.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.ts';
 import { processWriteLock } from './process-write-lock.ts';
 import type { ProcessWriteLock } from './process-write-lock.ts';
@@ -36,8 +42,9 @@ import { SqliteAlerts } from './sqlite-alerts.ts';
 import { SqliteSignalReader } from './sqlite-signal-reader.ts';
 import { SqliteSignalStage } from './sqlite-signal-stage.ts';
 import { SqliteSignalWriter } from './sqlite-signal-writer.ts';
+import type { PreparedSignal } from './sqlite-signal-writer.ts';
 import { querySqliteReadOnly } from './sqlite-sql-query.ts';
-import { FALLBACK_AUTOCHECKPOINT_PAGES, NO_CHECKPOINTER, startWalCheckpointer } from './wal-checkpointer.ts';
+import { NO_CHECKPOINTER, startWalCheckpointer } from './wal-checkpointer.ts';
 import type { WalCheckpointer } from './wal-checkpointer.ts';
 import {
   CHECK_STATE_COLUMNS,
@@ -60,18 +67,37 @@ export interface SqliteStoreOptions {
   exportPageSize?: number;
   /** How long to wait for another process's write lock before failing with ERR_STORE (default 30 s). */
   busyTimeoutMs?: number;
-  /** Checkpoint the WAL in a worker thread instead of inside commits (default true; see wal-checkpointer.ts). */
+  /**
+   * Checkpoint the records file's WAL in a worker thread instead of inside commits (default true; see
+   * wal-checkpointer.ts). The signals file is checkpointed inside the commits of whichever connection writes it.
+   */
   backgroundCheckpoints?: boolean;
   /**
-   * synchronous=NORMAL instead of FULL on this connection: a power loss may undo its last transactions (never tear
-   * them). Only for the signal stage, whose every transaction is redone from the records if it is lost.
+   * synchronous=NORMAL instead of FULL on the signals file's connection: a power loss may undo its last transactions
+   * (never tear them). Only for the signal stage, whose every transaction is redone from the records if it is lost.
    */
   replayableWrites?: boolean;
   /**
-   * The buffer of this file's write lock in the thread that started this one (process-write-lock.ts), so that a worker
-   * thread's connection takes turns with that thread's; by default the lock of this thread.
+   * The buffers of the two files' write locks in the thread that started this one (process-write-lock.ts), so that a
+   * worker thread's connections take turns with that thread's; by default the locks of this thread.
    */
-  sharedWriteLock?: SharedArrayBuffer;
+  sharedWriteLocks?: SqliteWriteLockBuffers | undefined;
+  /**
+   * The normalizer. With it, signals the signal stage computed from their records are stored without their JSON and
+   * computed again when read; without it every signal keeps its JSON, and signals stored without one cannot be read.
+   */
+  signalDeriver?: SignalDeriver | undefined;
+}
+
+/** The process write locks of a store's two files (process-write-lock.ts). */
+export interface SqliteWriteLockBuffers {
+  records: SharedArrayBuffer;
+  signals: SharedArrayBuffer;
+}
+
+/** This thread's write locks of the store at `path`, to hand to a worker thread that opens the same store. */
+export function sqliteWriteLockBuffers(path: string): SqliteWriteLockBuffers {
+  return { records: processWriteLock(path).buffer, signals: processWriteLock(signalsFilePath(path)).buffer };
 }
 
 
@@ -85,31 +111,74 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new AzsecError('ERR_CONFIG_INVALID', `exportPageSize must be a positive integer (got ${pageSize}).`);
   }
-  let db: DatabaseSync;
-  try {
-    db = openDatabase(opts.path, busyTimeoutMs);
-  } catch (error) {
-    throw storeError('open', error);
-  }
+  const inMemory = isInMemoryPath(opts.path);
+  const signalsPath = inMemory ? ':memory:' : signalsFilePath(opts.path);
+  const opened: DatabaseSync[] = [];
   let checkpointer = NO_CHECKPOINTER;
   try {
-    migrate(db);
-    if (opts.replayableWrites === true) {
-      db.exec('PRAGMA synchronous = NORMAL');
-      // This connection shares the file with a process's main connection, whose checkpointer thread does the work;
-      // its own checkpoints only bound the WAL when that one falls behind.
-      if (opts.backgroundCheckpoints === false) db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    const records = openDatabase(opts.path, busyTimeoutMs);
+    opened.push(records);
+    let connections: Connections;
+    if (inMemory) {
+      records.prepare(`ATTACH DATABASE ':memory:' AS ${SIGNALS_SCHEMA}`).run();
+      connections = { records, signals: records, both: records };
+    } else {
+      // The signals file is opened by itself first: that sets its journal mode to WAL before it is attached.
+      const signals = openDatabase(signalsPath, busyTimeoutMs);
+      opened.push(signals);
+      const both = openDatabase(opts.path, busyTimeoutMs);
+      opened.push(both);
+      both.prepare(`ATTACH DATABASE ? AS ${SIGNALS_SCHEMA}`).run(signalsPath);
+      connections = { records, signals, both };
     }
-    const inMemory = opts.path === ':memory:' || opts.path === '';
-    if (opts.backgroundCheckpoints !== false && !inMemory) checkpointer = startWalCheckpointer(db, opts.path, busyTimeoutMs);
-    const writeLock = inMemory ? null : processWriteLock(opts.path, opts.sharedWriteLock);
-    return new SqliteStore(db, opts.path, checkpointer, opts.clock ?? systemClock, pageSize, writeLock, busyTimeoutMs);
+    migrateStore(connections.both);
+    if (opts.replayableWrites === true && !inMemory) connections.signals.exec('PRAGMA synchronous = NORMAL');
+    if (opts.backgroundCheckpoints !== false && !inMemory) checkpointer = startWalCheckpointer(records, opts.path, busyTimeoutMs);
+    const locks = inMemory
+      ? null
+      : {
+          records: processWriteLock(opts.path, opts.sharedWriteLocks?.records),
+          signals: processWriteLock(signalsPath, opts.sharedWriteLocks?.signals),
+        };
+    return new SqliteStore(connections, {
+      path: opts.path,
+      signalsPath,
+      checkpointer,
+      clock: opts.clock ?? systemClock,
+      pageSize,
+      locks,
+      busyTimeoutMs,
+      deriver: opts.signalDeriver,
+    });
   } catch (error) {
     await checkpointer.close();
-    db.close();
+    for (const db of opened.reverse()) db.close();
     throw storeError('open', error);
   }
 }
+
+/** The store's connections (the same one three times for an in-memory store). */
+interface Connections {
+  /** Writes and reads the records file only. */
+  records: DatabaseSync;
+  /** Writes and reads the signals file only. */
+  signals: DatabaseSync;
+  /** The records file with the signals file attached: reads that span both, and migrations. Never other writes. */
+  both: DatabaseSync;
+}
+
+interface StoreSettings {
+  path: string;
+  signalsPath: string;
+  checkpointer: WalCheckpointer;
+  clock: Clock;
+  pageSize: number;
+  locks: { records: ProcessWriteLock; signals: ProcessWriteLock } | null;
+  busyTimeoutMs: number;
+  deriver: SignalDeriver | undefined;
+}
+
+type FileName = 'records' | 'signals';
 
 /** Wraps a driver error as ERR_STORE; AzsecErrors pass through unchanged. */
 function storeError(operation: string, error: unknown): Error {
@@ -167,6 +236,7 @@ interface Statements {
   deleteCheckpoints: StatementSync;
   deleteCheckStates: StatementSync;
   deleteRecords: StatementSync;
+  findRecord: StatementSync;
   getCheckpoint: StatementSync;
   insertRecord: StatementSync;
   upsertCheckpoint: StatementSync;
@@ -195,6 +265,7 @@ function prepareStatements(db: DatabaseSync): Statements {
     deleteCheckpoints: db.prepare('DELETE FROM checkpoints WHERE integration = ?'),
     deleteCheckStates: db.prepare('DELETE FROM check_states WHERE integration = ?'),
     deleteRecords: db.prepare('DELETE FROM records WHERE integration = ?'),
+    findRecord: db.prepare('SELECT seq, time FROM records WHERE integration = ? AND check_id = ? AND id = ? AND version = ?'),
     getCheckpoint: db.prepare('SELECT cursor FROM checkpoints WHERE integration = ? AND check_id = ?'),
     // ON CONFLICT ... DO NOTHING (not INSERT OR IGNORE): only the identity conflict is skipped; a NOT NULL or type
     // violation still fails the commit instead of silently dropping the record.
@@ -223,59 +294,69 @@ function prepareStatements(db: DatabaseSync): Statements {
 
 class SqliteStore implements Store {
   readonly #db: DatabaseSync;
+  readonly #signalsDb: DatabaseSync;
+  readonly #both: DatabaseSync;
   readonly #clock: Clock;
   readonly #pageSize: number;
   readonly #sql: Statements;
   readonly #checkpointer: WalCheckpointer;
   readonly #path: string;
+  readonly #signalsPath: string;
+  readonly #deriver: SignalDeriver | undefined;
   readonly #signals: SqliteSignalWriter;
   readonly #search: SqliteSignalReader;
   #stage: SqliteSignalStage | undefined;
   #alerts: SqliteAlerts | undefined;
-  readonly #writeLock: ProcessWriteLock | null;
+  readonly #locks: { records: ProcessWriteLock; signals: ProcessWriteLock } | null;
   readonly #busyTimeoutMs: number;
   #closed = false;
 
-  constructor(db: DatabaseSync, path: string, checkpointer: WalCheckpointer, clock: Clock, pageSize: number, writeLock: ProcessWriteLock | null, busyTimeoutMs: number) {
-    this.#db = db;
-    this.#writeLock = writeLock;
-    this.#busyTimeoutMs = busyTimeoutMs;
-    this.#path = path;
-    this.#checkpointer = checkpointer;
-    this.#clock = clock;
-    this.#pageSize = pageSize;
-    this.#sql = prepareStatements(db);
-    this.#signals = new SqliteSignalWriter(db);
-    this.#search = new SqliteSignalReader(db);
+  constructor(connections: Connections, settings: StoreSettings) {
+    this.#db = connections.records;
+    this.#signalsDb = connections.signals;
+    this.#both = connections.both;
+    this.#locks = settings.locks;
+    this.#busyTimeoutMs = settings.busyTimeoutMs;
+    this.#path = settings.path;
+    this.#signalsPath = settings.signalsPath;
+    this.#deriver = settings.deriver;
+    this.#checkpointer = settings.checkpointer;
+    this.#clock = settings.clock;
+    this.#pageSize = settings.pageSize;
+    this.#sql = prepareStatements(this.#db);
+    this.#signals = new SqliteSignalWriter(this.#signalsDb);
+    this.#search = new SqliteSignalReader(this.#both, this.#deriver);
   }
 
   /**
-   * Runs `work` synchronously inside BEGIN IMMEDIATE … COMMIT; ROLLBACK and ERR_STORE on any error. The other threads
-   * of this process that write the file wait on the process write lock meanwhile, and are woken as it ends.
+   * Runs `work` synchronously inside BEGIN IMMEDIATE … COMMIT on the connection of `file`; ROLLBACK and ERR_STORE on
+   * any error. The other threads of this process that write the file wait on its process write lock meanwhile, and
+   * are woken as it ends.
    */
-  #transaction<T>(operation: string, work: () => T): T {
+  #transaction<T>(file: FileName, operation: string, work: () => T): T {
     this.#assertOpen(operation);
-    this.#writeLock?.acquire(this.#busyTimeoutMs);
+    const lock = this.#locks?.[file];
+    lock?.acquire(this.#busyTimeoutMs);
     try {
-      return this.#inTransaction(operation, work);
+      return this.#inTransaction(file === 'records' ? this.#db : this.#signalsDb, operation, work);
     } finally {
-      this.#writeLock?.release();
+      lock?.release();
     }
   }
 
-  #inTransaction<T>(operation: string, work: () => T): T {
+  #inTransaction<T>(db: DatabaseSync, operation: string, work: () => T): T {
     try {
-      this.#db.exec('BEGIN IMMEDIATE');
+      db.exec('BEGIN IMMEDIATE');
     } catch (error) {
       throw storeError(operation, error);
     }
     try {
       const result = work();
-      this.#db.exec('COMMIT');
+      db.exec('COMMIT');
       return result;
     } catch (error) {
       try {
-        this.#db.exec('ROLLBACK');
+        db.exec('ROLLBACK');
       } catch {
         // SQLite already rolled back (it does on some errors, e.g. SQLITE_FULL); nothing is left to undo.
       }
@@ -298,21 +379,21 @@ class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    this.#run('migration', () => migrate(this.#db));
+    this.#run('migration', () => migrateStore(this.#both));
   }
 
   // Prepared on first use: their tables exist only once migrate() has run.
   get #stageSql(): SqliteSignalStage {
-    return (this.#stage ??= this.#run('prepare', () => new SqliteSignalStage(this.#db)));
+    return (this.#stage ??= this.#run('prepare', () => new SqliteSignalStage(this.#signalsDb, this.#both)));
   }
 
   get #alertSql(): SqliteAlerts {
-    return (this.#alerts ??= this.#run('prepare', () => new SqliteAlerts(this.#db)));
+    return (this.#alerts ??= this.#run('prepare', () => new SqliteAlerts(this.#signalsDb)));
   }
 
   async claimSignalStage(owner: string, ttlMs: number): Promise<boolean> {
     const stage = this.#stageSql;
-    return this.#transaction('claimSignalStage', () => stage.claim(owner, ttlMs, this.#clock.now()));
+    return this.#transaction('signals', 'claimSignalStage', () => stage.claim(owner, ttlMs, this.#clock.now()));
   }
 
   async releaseSignalStage(owner: string): Promise<void> {
@@ -334,9 +415,9 @@ class SqliteStore implements Store {
     const stage = this.#stageSql;
     const alerts = this.#alertSql;
     // A fencing refusal (ERR_LEASE_LOST) passes through #transaction unwrapped, after the rollback.
-    const batch = this.#run('completeRecords', () => SqliteSignalStage.prepare(records, output));
-    this.#transaction('completeRecords', () => stage.complete(owner, batch, this.#clock.now(), this.#signals, alerts));
-    this.#checkpointer.nudge();
+    const keepBodies = output.derived !== true || this.#deriver === undefined;
+    const batch = this.#run('completeRecords', () => SqliteSignalStage.prepare(records, output, keepBodies));
+    this.#transaction('signals', 'completeRecords', () => stage.complete(owner, batch, this.#clock.now(), this.#signals, alerts));
   }
 
   async getDetectionState(): Promise<JsonValue | null> {
@@ -420,16 +501,19 @@ class SqliteStore implements Store {
   }
 
   async removeIntegration(name: string, opts: { purgeRecords: boolean }): Promise<boolean> {
-    return this.#transaction('removeIntegration', () => {
+    // Signals first, in their own file's transaction: a crash between the two leaves the integration and its records
+    // (removing it again finishes the job; `azsec reindex` would give the records their signals back), never signals
+    // of records that are gone.
+    if (opts.purgeRecords) this.#transaction('signals', 'removeIntegration', () => this.#signals.purge(name));
+    const removed = this.#transaction('records', 'removeIntegration', () => {
       const removed = this.#sql.deleteIntegration.run(name);
       this.#sql.deleteCheckpoints.run(name);
       this.#sql.deleteCheckStates.run(name);
-      if (opts.purgeRecords) {
-        this.#signals.purge(name);
-        this.#sql.deleteRecords.run(name);
-      }
+      if (opts.purgeRecords) this.#sql.deleteRecords.run(name);
       return Number(removed.changes) > 0;
     });
+    this.#checkpointer.nudge();
+    return removed;
   }
 
   async getCheckpoint(integration: string, check: CheckId): Promise<JsonValue | null> {
@@ -445,25 +529,33 @@ class SqliteStore implements Store {
   ): Promise<{ inserted: number }> {
     const storedAt = new Date(this.#clock.now()).toISOString();
     const insert = this.#sql.insertRecord;
-    const signals = this.#signals;
+    const signals: PreparedSignal[] = [];
     // One prepared statement run per record inside one transaction: with SQLite in-process there is no round trip
     // to save, so a loop is as fast as a multi-row statement and needs no chunking. `changes` is 0 for a skipped
     // duplicate (also a duplicate within this same batch), 1 for a new record; only a new record's signal is
     // written, so a re-delivered record never duplicates its signal or indicators.
-    const result = this.#transaction('commit', () => {
+    const result = this.#transaction('records', 'commit', () => {
       let inserted = 0;
       for (const r of records) {
         const result = insert.run(integration, check, r.id, r.version, r.time, isoToMicros(r.time), r.raw, storedAt);
         const added = Number(result.changes);
         inserted += added;
         if (added === 1 && r.signal !== undefined) {
-          signals.insert({ seq: result.lastInsertRowid, integration, check, recordId: r.id, version: r.version, recordTime: r.time }, r.signal);
+          signals.push(SqliteSignalWriter.prepare({ seq: result.lastInsertRowid, integration, check, recordId: r.id, version: r.version, recordTime: r.time }, r.signal));
         }
       }
       if (cursor !== undefined) this.#sql.upsertCheckpoint.run(integration, check, JSON.stringify(cursor));
       return { inserted };
     });
     this.#checkpointer.nudge();
+    // Signals handed in with their records go to the signals file once the records are stored (a second file, so a
+    // second transaction). Should that one fail, the records are not lost: the signal stage gives them their signals.
+    if (signals.length > 0) {
+      const writer = this.#signals;
+      this.#transaction('signals', 'commit', () => {
+        for (const p of signals) writer.insertPrepared(p);
+      });
+    }
     return result;
   }
 
@@ -543,10 +635,17 @@ class SqliteStore implements Store {
 
   async putSignals(signals: Signal[]): Promise<void> {
     if (signals.length === 0) return;
-    this.#transaction('putSignals', () => {
-      for (const signal of signals) this.#signals.replace(signal);
+    // The records are found first: they are in the other file. A signal whose record is not stored is skipped.
+    const owned = this.#run('putSignals', () =>
+      signals.flatMap((signal) => {
+        const record = this.#sql.findRecord.get(signal.integration, signal.check, signal.recordId, signal.version) as { seq: number; time: string } | undefined;
+        if (record === undefined) return [];
+        return [{ owner: { seq: record.seq, integration: signal.integration, check: signal.check, recordId: signal.recordId, version: signal.version, recordTime: record.time }, signal }];
+      }),
+    );
+    this.#transaction('signals', 'putSignals', () => {
+      for (const { owner, signal } of owned) this.#signals.replace(owner, signal);
     });
-    this.#checkpointer.nudge();
   }
 
   async countSignals(filter: RecordFilter): Promise<number> {
@@ -557,7 +656,7 @@ class SqliteStore implements Store {
 
   async querySql(sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
     this.#assertOpen('querySql');
-    return querySqliteReadOnly(this.#path, sql, opts);
+    return querySqliteReadOnly({ path: this.#path, signalsPath: this.#signalsPath, deriverModule: this.#deriver?.moduleUrl }, sql, opts);
   }
 
   async close(): Promise<void> {
@@ -565,6 +664,8 @@ class SqliteStore implements Store {
     this.#closed = true;
     // The worker's connection first: the last connection to close checkpoints everything and removes the WAL.
     await this.#checkpointer.close();
+    if (this.#both !== this.#db) this.#both.close();
+    if (this.#signalsDb !== this.#db) this.#signalsDb.close();
     this.#db.close();
   }
 }
