@@ -69,12 +69,13 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /**
    * Checkpoint the records file's WAL in a worker thread instead of inside commits (default true; see
-   * wal-checkpointer.ts). The signals file is checkpointed inside the commits of whichever connection writes it.
+   * wal-checkpointer.ts).
    */
   backgroundCheckpoints?: boolean;
   /**
-   * synchronous=NORMAL instead of FULL on the signals file's connection: a power loss may undo its last transactions
-   * (never tear them). Only for the signal stage, whose every transaction is redone from the records if it is lost.
+   * For the signal stage's store, whose every transaction is redone from the records if it is lost: synchronous=NORMAL
+   * instead of FULL on the signals file's connection (a power loss may undo its last transactions, never tear them),
+   * and that file's WAL checkpointed in a worker thread. Other stores checkpoint the signals file inside their commits.
    */
   replayableWrites?: boolean;
   /**
@@ -115,6 +116,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   const signalsPath = inMemory ? ':memory:' : signalsFilePath(opts.path);
   const opened: DatabaseSync[] = [];
   let checkpointer = NO_CHECKPOINTER;
+  let signalsCheckpointer = NO_CHECKPOINTER;
   try {
     const records = openDatabase(opts.path, busyTimeoutMs);
     opened.push(records);
@@ -132,7 +134,12 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       connections = { records, signals, both };
     }
     migrateStore(connections.both);
-    if (opts.replayableWrites === true && !inMemory) connections.signals.exec('PRAGMA synchronous = NORMAL');
+    if (opts.replayableWrites === true && !inMemory) {
+      connections.signals.exec('PRAGMA synchronous = NORMAL');
+      // The stage writes about 4 KB per record: with SQLite's own checkpoints (every 1,000 WAL pages) its thread would
+      // copy and fsync about once per batch, inside its commits.
+      signalsCheckpointer = startWalCheckpointer(connections.signals, signalsPath, busyTimeoutMs);
+    }
     if (opts.backgroundCheckpoints !== false && !inMemory) checkpointer = startWalCheckpointer(records, opts.path, busyTimeoutMs);
     const locks = inMemory
       ? null
@@ -144,6 +151,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       path: opts.path,
       signalsPath,
       checkpointer,
+      signalsCheckpointer,
       clock: opts.clock ?? systemClock,
       pageSize,
       locks,
@@ -152,6 +160,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     });
   } catch (error) {
     await checkpointer.close();
+    await signalsCheckpointer.close();
     for (const db of opened.reverse()) db.close();
     throw storeError('open', error);
   }
@@ -171,6 +180,7 @@ interface StoreSettings {
   path: string;
   signalsPath: string;
   checkpointer: WalCheckpointer;
+  signalsCheckpointer: WalCheckpointer;
   clock: Clock;
   pageSize: number;
   locks: { records: ProcessWriteLock; signals: ProcessWriteLock } | null;
@@ -300,6 +310,7 @@ class SqliteStore implements Store {
   readonly #pageSize: number;
   readonly #sql: Statements;
   readonly #checkpointer: WalCheckpointer;
+  readonly #signalsCheckpointer: WalCheckpointer;
   readonly #path: string;
   readonly #signalsPath: string;
   readonly #deriver: SignalDeriver | undefined;
@@ -321,6 +332,7 @@ class SqliteStore implements Store {
     this.#signalsPath = settings.signalsPath;
     this.#deriver = settings.deriver;
     this.#checkpointer = settings.checkpointer;
+    this.#signalsCheckpointer = settings.signalsCheckpointer;
     this.#clock = settings.clock;
     this.#pageSize = settings.pageSize;
     this.#sql = prepareStatements(this.#db);
@@ -418,6 +430,7 @@ class SqliteStore implements Store {
     const keepBodies = output.derived !== true || this.#deriver === undefined;
     const batch = this.#run('completeRecords', () => SqliteSignalStage.prepare(records, output, keepBodies));
     this.#transaction('signals', 'completeRecords', () => stage.complete(owner, batch, this.#clock.now(), this.#signals, alerts));
+    this.#signalsCheckpointer.nudge();
   }
 
   async getDetectionState(): Promise<JsonValue | null> {
@@ -664,6 +677,7 @@ class SqliteStore implements Store {
     this.#closed = true;
     // The worker's connection first: the last connection to close checkpoints everything and removes the WAL.
     await this.#checkpointer.close();
+    await this.#signalsCheckpointer.close();
     if (this.#both !== this.#db) this.#both.close();
     if (this.#signalsDb !== this.#db) this.#signalsDb.close();
     this.#db.close();
