@@ -213,17 +213,12 @@ export interface SignalDeriver {
   moduleUrl: string;
 }
 
-/** A stored record version the signal stage has not processed yet (see src/signals/stage/). */
-export interface PendingRecord {
+/**
+ * A stored record version the signal stage has not processed yet (see src/signals/stage/). Its tenantId is '' when the
+ * integration has been removed since the record was stored.
+ */
+export interface PendingRecord extends DerivableRecord {
   seq: number;
-  integration: string;
-  /** The integration's tenant id; '' when the integration has been removed since the record was stored. */
-  tenantId: string;
-  check: CheckId;
-  id: string;
-  version: string;
-  time: string;
-  raw: string;
 }
 
 /** What the signal stage stores for a batch of pending records, in one transaction that also marks them done. */
