@@ -138,6 +138,18 @@ describe('SQLite signals file', () => {
     expect(await store.countSignals({})).toBe(1);
   });
 
+  it('keeps both files in one connection for an in-memory store', async () => {
+    const store = await createSqliteStore({ path: ':memory:', signalDeriver });
+    cleanups.add(() => store.close());
+    await store.addIntegration(integration('contoso'), { ciphertext: 's' });
+    await ingest(store, ['hank', 'iris']);
+    expect((await store.searchSignals({ indicator: '203.0.113.11', limit: 5 })).results.map((h) => h.recordId)).toEqual(['iris']);
+    expect((await store.getSignal('contoso', 'auditLogs.signIns', 'hank', 'v1'))?.indicators.ip).toEqual(['203.0.113.10']);
+    expect(await store.countPendingRecords()).toBe(0);
+    expect(await store.removeIntegration('contoso', { purgeRecords: true })).toBe(true);
+    expect(await store.countSignals({})).toBe(0);
+  });
+
   it('removes an integration with its records from both files', async () => {
     const file = await dbPath();
     const store = await open(file);
