@@ -4,6 +4,7 @@
 //   mode "collector-no-rules": the same with the detection rules off (to measure their cost);
 //   mode "collector-records-only": the same without the signal stage (to measure what signals cost);
 //   mode "ceiling":   the same pages fetched, JSON.parse'd and committed to a fresh SQLite store, no collector logic.
+// With storeUrl (PostgreSQL) the collector modes use that store instead of SQLite.
 // Prints one JSON line {records, signals, ms, writeMb, diskMb, maxRssMb, cpuMs} (cpuMs: user + system time of every
 // thread; writeMb: what the process wrote, diskMb: what of it reached the disk).
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ import { sealSecret } from '../src/config/secrets.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { Collector } from '../src/scheduler/collector.ts';
 import { startSignalStageThread } from '../src/signals/stage/signal-stage-thread.ts';
+import { openStore } from '../src/store/open-store.ts';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { NewRecord } from '../src/store/store.ts';
 import { signalDeriver } from '../src/signals/signal-of-record.ts';
@@ -26,12 +28,16 @@ interface ChildInput {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  storeUrl?: string;
 }
 
 quietSqliteExperimentalWarning();
 const input = JSON.parse(process.argv[2] ?? '{}') as ChildInput;
 const dir = await mkdtemp(path.join(tmpdir(), 'azsec-bench-'));
-const store = await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') });
+const store =
+  input.storeUrl === undefined
+    ? await createSqliteStore({ signalDeriver, path: path.join(dir, 'azsec.db') })
+    : await openStore({ dataDir: dir, storeUrl: input.storeUrl, signalDeriver });
 let records = 0;
 let signals = 0;
 const start = performance.now();
@@ -61,7 +67,7 @@ if (input.mode !== 'ceiling') {
   const stage =
     input.mode === 'collector-records-only'
       ? undefined
-      : startSignalStageThread({ dataDir: dir, logFormat: 'json', logWrite: () => undefined, detections: input.mode === 'collector' });
+      : startSignalStageThread({ dataDir: dir, storeUrl: input.storeUrl, logFormat: 'json', logWrite: () => undefined, detections: input.mode === 'collector' });
   const collector = new Collector({ store, secretKey, logger: createLogger({ format: 'json', write: () => undefined }), ...(stage ? { onStored: () => stage.wake() } : {}) });
   await collector.pollOnce();
   if (stage !== undefined) {

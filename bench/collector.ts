@@ -2,6 +2,8 @@
 // simulator (throttling off), next to this machine's ceiling measured in the same run (the same pages fetched,
 // parsed and committed to the same kind of store with no collector logic), as a ratio; peak RSS at two volumes to
 // show it does not grow with the volume; and the Graph requests of one steady-state cycle of an idle integration.
+// What signals cost is measured on PostgreSQL too (a quarter of the volume, in throwaway databases on
+// AZSEC_BENCH_PG_URL's server; skipped when that server is not reachable).
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +11,7 @@ import { trustExtraCa } from '../src/core/extra-ca.ts';
 import { startSimulator } from '../src/simulator/start-simulator.ts';
 import type { Simulator } from '../src/simulator/types.ts';
 import { signalDeriver } from '../src/signals/signal-of-record.ts';
+import { withBenchDatabase } from './postgres-ingest.ts';
 
 interface ChildResult {
   records: number;
@@ -23,10 +26,10 @@ interface ChildResult {
   diskMb: number;
 }
 
-function runChild(mode: 'collector' | 'collector-no-rules' | 'collector-records-only' | 'ceiling', sim: Simulator, tenant: string): Promise<ChildResult> {
+function runChild(mode: 'collector' | 'collector-no-rules' | 'collector-records-only' | 'ceiling', sim: Simulator, tenant: string, storeUrl?: string): Promise<ChildResult> {
   const t = sim.tenants.find((x) => x.name === tenant);
   if (t === undefined) throw new Error(`no tenant ${tenant}`);
-  const input = JSON.stringify({ mode, url: sim.url, tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret });
+  const input = JSON.stringify({ mode, url: sim.url, tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret, storeUrl });
   return new Promise((resolve, reject) => {
     // Same V8 flags as bin/azsec.js, so the figures are the product's.
     const child = spawn(process.execPath, ['--max-semi-space-size=4', path.join(import.meta.dirname, 'collector-child.ts'), input], {
@@ -41,6 +44,27 @@ function runChild(mode: 'collector' | 'collector-no-rules' | 'collector-records-
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Records only, then with the signal stage (rules off), each in a throwaway PostgreSQL database. */
+async function benchPostgresSignalCost(sim: Simulator, records: number): Promise<void> {
+  const serverUrl = process.env.AZSEC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  let recordsOnly: ChildResult;
+  let noRules: ChildResult;
+  try {
+    recordsOnly = await withBenchDatabase(serverUrl, (url) => runChild('collector-records-only', sim, 'small', url));
+    noRules = await withBenchDatabase(serverUrl, (url) => runChild('collector-no-rules', sim, 'small', url));
+  } catch (error) {
+    console.log(`PostgreSQL skipped: ${(error as Error).message.replace(/postgres(ql)?:\/\/\S+/g, '<url>')}`);
+    return;
+  }
+  const rate = (r: ChildResult): number => r.records / (r.ms / 1000);
+  console.log(`\n== collector: backfill of ${fmt(records)} sign-ins, PostgreSQL store (the server's own CPU is not in the process figures) ==`);
+  for (const [name, r] of [['collector, records and checkpoints', recordsOnly], ['collector + signal stage, rules off', noRules]] as const) {
+    console.log(`${name.padEnd(58)} ${fmt(rate(r)).padStart(7)} records/s, ${fmt((r.cpuMs * 1000) / r.records)} µs CPU per record in the azsec process, ${fmt(r.records)} records, peak RSS ${fmt(r.maxRssMb)} MB`);
+  }
+  if (noRules.signals !== noRules.records) console.log(`WARNING: ${fmt(noRules.signals ?? 0)} signals for ${fmt(noRules.records)} records`);
+  console.log(`PostgreSQL normalization and indexing cost: +${((rate(recordsOnly) / rate(noRules) - 1) * 100).toFixed(0)} % of the collector's ingest time (target <= 30 %)`);
+}
 
 export async function benchCollector(opts: { records?: number } = {}): Promise<void> {
   const total = opts.records ?? Number(process.env.AZSEC_BENCH_RECORDS ?? 1_000_000);
@@ -78,6 +102,7 @@ export async function benchCollector(opts: { records?: number } = {}): Promise<v
     console.log(`normalization and indexing cost: +${((rate(recordsOnly) / rate(noRules) - 1) * 100).toFixed(0)} % of the collector's ingest time (target <= 30 %); +${((cpuPerRecord(noRules) / cpuPerRecord(recordsOnly) - 1) * 100).toFixed(0)} % CPU per record, +${((noRules.diskMb / recordsOnly.diskMb - 1) * 100).toFixed(0)} % bytes written to disk`);
     console.log(`detection rules: throughput with every built-in rule on = ${(rate(withSignals) / rate(noRules)).toFixed(2)} of rules off (target >= 0.80)`);
     console.log(`peak RSS: records only ${fmt(recordsOnly.maxRssMb)} MB, with signals and rules ${fmt(withSignals.maxRssMb)} MB (target <= 256 MB, flat with volume: compare the small run in brackets)`);
+    await benchPostgresSignalCost(sim, small);
 
     // Steady state: an integration whose data does not change, after its first cycle.
     const { Collector } = await import('../src/scheduler/collector.ts');
