@@ -218,7 +218,7 @@ const SIGNAL_BODY_SQL = `
 // connection migrating the store has attached as SIGNALS_SCHEMA, and which its own migration 1 has just created.
 // - The signal JSON is copied as it is; the free-text index is contentless (its text cannot be read back), so it is
 //   rebuilt from that JSON as the signal writer would index it: the text, with the title in front unless the text
-//   begins with it, and the indicator keys. (That takes a while for millions of signals: about a minute per million.)
+//   begins with it, and the indicator keys (15 s for 200,000 signals with their alerts on the bench machine).
 // - The signals file is emptied first: with WAL, a transaction over two files is atomic in each file but not in both
 //   at once, so a crash may leave the copy committed and this migration not; it then runs again from the start.
 // - The analyst views over these tables go: they span both files now, and are created per connection as TEMP views
