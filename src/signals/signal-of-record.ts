@@ -12,10 +12,15 @@ export function signalOfRecord(record: Pick<StoredRecord, 'integration' | 'check
     parsed = {};
   }
   const object = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  return normalize(object, { integration: record.integration, check: record.check, recordId: record.id, version: record.version, tenantId, time: record.time });
+  return signalOfObject(object, { ...record, tenantId });
 }
 
-/** The signal stage's computation (signal-stage.ts normalizes each record with its integration's tenant). */
+/** The signal of a record whose raw JSON is already parsed: what the signal stage stores, and deriveSignal computes. */
+export function signalOfObject(object: Record<string, unknown>, record: Omit<DerivableRecord, 'raw'>): Signal {
+  return normalize(object, { integration: record.integration, check: record.check, recordId: record.id, version: record.version, tenantId: record.tenantId, time: record.time });
+}
+
+/** The signal the signal stage stored for a record (with its integration's tenant), computed again. */
 export function deriveSignal(record: DerivableRecord): Signal {
   return signalOfRecord(record, record.tenantId);
 }

@@ -20,9 +20,9 @@ import { isAzsecError } from '../../core/errors.ts';
 import type { DetectionEngine } from '../../detections/engine.ts';
 import { createEngine, loadInstallationRules } from '../../detections/installation-rules.ts';
 import type { Logger } from '../../log/logger.ts';
-import { normalize } from '../../normalize/normalizers.ts';
 import type { AlertUpsert, JsonValue, PendingRecord, Store } from '../../store/store.ts';
 import type { Signal } from '../signal.ts';
+import { signalOfObject } from '../signal-of-record.ts';
 
 export interface SignalStageOptions {
   store: Store;
@@ -167,7 +167,7 @@ export class SignalStage {
     try {
       await this.#store.completeRecords(this.#owner, records, {
         signals,
-        // #signalOf computes each signal as signal-of-record.ts's deriveSignal does.
+        // #signalOf computes each signal with signal-of-record.ts, as the store's SignalDeriver does.
         derived: true,
         alerts: raised,
         // The snapshot is plain JSON by construction (the engine validates it against its schema on restore).
@@ -203,7 +203,8 @@ export class SignalStage {
       this.#logger.warn({ integration: r.integration, check: r.check, id: r.id }, 'signal stage: a stored record is not a JSON object; no signal made');
       return null;
     }
-    const signal = normalize(raw, { integration: r.integration, tenantId: r.tenantId, check: r.check, recordId: r.id, version: r.version, time: r.time });
+    // The same function the store's SignalDeriver computes the signal again with (completeRecords says derived: true).
+    const signal = signalOfObject(raw, r);
     return { signal, raw };
   }
 
