@@ -1,7 +1,7 @@
 // The SQLite store's second file (src/store/sqlite/signals-file.ts): what the signal stage writes lives there, signals
 // computed from their records are stored without JSON and computed again on read, each file has its own write lock,
 // and an installation from before the split has its signals, alerts and stage state moved over.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,7 +93,7 @@ describe('SQLite signals file', () => {
     expect(ips.rows).toEqual([['alice', '203.0.113.10'], ['bob', '203.0.113.11']]);
   });
 
-  it('keeps the JSON of signals that are not derived, and of every signal when the store has no normalizer', async () => {
+  it('keeps the JSON of every signal when the store has no normalizer, even in a batch marked derived', async () => {
     const file = await dbPath();
     const store = await open(file, { deriver: false });
     await store.addIntegration(integration('contoso'), { ciphertext: 's' });
@@ -101,6 +101,23 @@ describe('SQLite signals file', () => {
     const db = openDatabase(signalsFilePath(file));
     cleanups.add(async () => db.close());
     expect((db.prepare('SELECT signal FROM signals').get() as { signal: string | null }).signal).toEqual(expect.any(String));
+  });
+
+  it('names the signals file when it cannot be opened, and leaves the records file as it was', async () => {
+    const file = await dbPath();
+    const store = await open(file);
+    await store.commit('contoso', 'users', [{ id: 'u', version: '1', time: '2026-02-01T10:00:00Z', raw: '{}' }], 'c');
+    await store.close();
+    await rm(signalsFilePath(file), { force: true });
+    await rm(`${signalsFilePath(file)}-wal`, { force: true });
+    await rm(`${signalsFilePath(file)}-shm`, { force: true });
+    await mkdir(signalsFilePath(file));
+    const error = await createSqliteStore({ path: file, signalDeriver }).catch((e: unknown) => e);
+    expect(isAzsecError(error, 'ERR_STORE')).toBe(true);
+    expect((error as Error).message).toContain(`Cannot open the SQLite file ${signalsFilePath(file)}`);
+    const db = openDatabase(file);
+    cleanups.add(async () => db.close());
+    expect(db.prepare('SELECT count(*) AS n FROM records').get()).toEqual({ n: 1 });
   });
 
   it('refuses, with ERR_STORE, to read a derived signal without the normalizer', async () => {

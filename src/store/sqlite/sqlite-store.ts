@@ -118,7 +118,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   let checkpointer = NO_CHECKPOINTER;
   let signalsCheckpointer = NO_CHECKPOINTER;
   try {
-    const records = openDatabase(opts.path, busyTimeoutMs);
+    const records = openFile(opts.path, busyTimeoutMs);
     opened.push(records);
     let connections: Connections;
     if (inMemory) {
@@ -126,9 +126,9 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       connections = { records, signals: records, both: records };
     } else {
       // The signals file is opened by itself first: that sets its journal mode to WAL before it is attached.
-      const signals = openDatabase(signalsPath, busyTimeoutMs);
+      const signals = openFile(signalsPath, busyTimeoutMs);
       opened.push(signals);
-      const both = openDatabase(opts.path, busyTimeoutMs);
+      const both = openFile(opts.path, busyTimeoutMs);
       opened.push(both);
       both.prepare(`ATTACH DATABASE ? AS ${SIGNALS_SCHEMA}`).run(signalsPath);
       connections = { records, signals, both };
@@ -163,6 +163,17 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     await signalsCheckpointer.close();
     for (const db of opened.reverse()) db.close();
     throw storeError('open', error);
+  }
+}
+
+/** Opens one of the store's two files; a failure names the file (the store is two, and the data directory says where). */
+function openFile(file: string, busyTimeoutMs: number): DatabaseSync {
+  try {
+    return openDatabase(file, busyTimeoutMs);
+  } catch (error) {
+    if (isAzsecError(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AzsecError('ERR_STORE', `Cannot open the SQLite file ${file}: ${message}`, { operation: 'open', file }, { cause: error });
   }
 }
 
