@@ -2,6 +2,7 @@
 // or PostgreSQL's query syntax: each whitespace-separated chunk becomes a phrase of its letter/digit runs (the same
 // token boundaries both indexes use), so quotes, *, (), -, :, NEAR, AND/OR and markup are plain text that either
 // matches as words or is ignored. Chunks are ANDed.
+import type { Signal } from '../signals/signal.ts';
 
 /** At most this many phrases are searched; more only narrow a result that is already empty in practice. */
 export const MAX_SEARCH_PHRASES = 64;
@@ -30,4 +31,14 @@ export function searchPhrases(text: string): string[][] {
     if (phrases.length === MAX_SEARCH_PHRASES) break;
   }
   return phrases;
+}
+
+/**
+ * The words either store indexes a signal by: its text, which normalizers begin with the title (build-signal.ts); the
+ * title goes in front only when the text does not already begin with it. Indexing the title as well tokenized every
+ * title twice, a fifth of a sign-in's tokens, for no search that could tell the difference (search matches title and
+ * text together). Rows written before keep the title twice (SQLite: in its own column) and are still found.
+ */
+export function searchText(signal: Pick<Signal, 'title' | 'text'>): string {
+  return signal.text.startsWith(signal.title) ? signal.text : `${signal.title}\n${signal.text}`;
 }

@@ -227,6 +227,21 @@ export function signalContract(getStore: () => Store): void {
     expect(await text('   ')).toEqual(['t3', 't2', 't1']);
   });
 
+  it('indexes a title once when the text begins with it: no phrase spans a repeated title', async () => {
+    const store = getStore();
+    await commitSignals(store, [
+      { id: 'once', time: '2026-02-01T00:00:00Z', title: 'Alpha beta', text: 'Alpha beta gamma' },
+      { id: 'apart', time: '2026-02-02T00:00:00Z', title: 'Delta', text: 'Epsilon' },
+    ]);
+    const text = async (q: string): Promise<string[]> => ids((await store.searchSignals({ text: q, limit: 10 })).results);
+    expect(await text('alpha-beta-gamma')).toEqual(['once']);
+    // Indexed as "alpha beta alpha beta gamma", this phrase would match across the repetition.
+    expect(await text('beta-alpha')).toEqual([]);
+    // A text that does not begin with the title gets the title in front of it.
+    expect(await text('delta epsilon')).toEqual(['apart']);
+    expect(await text('delta-epsilon')).toEqual(['apart']);
+  });
+
   it('combines an indicator with text and filters', async () => {
     const store = getStore();
     await commitSignals(store, [

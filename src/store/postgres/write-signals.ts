@@ -8,7 +8,7 @@
 import type { PoolClient } from 'pg';
 import type { CheckId } from '../../core/check-ids.ts';
 import type { Signal } from '../../signals/signal.ts';
-import { searchTokens } from '../search-text.ts';
+import { searchText, searchTokens } from '../search-text.ts';
 import { anyTypeKey, indicatorKey } from '../indicator-keys.ts';
 import { severityRank, signalMicros } from '../signal-rows.ts';
 
@@ -69,7 +69,7 @@ export function pgText(value: string): string {
 
 /** The words free-text search finds, as PostgreSQL should index them: azsec's tokens, space-separated. */
 export function searchDocument(signal: Signal): string {
-  const text = `${signal.title} ${signal.text}`;
+  const text = searchText(signal);
   return searchTokens(text.length > MAX_SEARCH_CHARS ? text.slice(0, MAX_SEARCH_CHARS) : text).join(' ');
 }
 

@@ -6,6 +6,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { CheckId } from '../../core/check-ids.ts';
 import type { Signal } from '../../signals/signal.ts';
 import { signalKeyText } from '../indicator-keys.ts';
+import { searchText } from '../search-text.ts';
 import { severityRank, signalMicros } from '../signal-rows.ts';
 import { signalBody } from './sqlite-signal-body.ts';
 import { TimeKeys } from './sqlite-time-key.ts';
@@ -31,16 +32,6 @@ export interface PreparedSignal {
   body: string | null;
   text: string;
   keys: string;
-}
-
-/**
- * What the FTS index holds of a signal's words: its text, which normalizers begin with the title (build-signal.ts);
- * the title goes in front only when the text does not already begin with it. Indexing the title column as well
- * tokenized every title twice, a fifth of a sign-in's tokens, for no search that could tell the difference (search
- * matches {title text} together; rows written before keep their title column and are still found).
- */
-export function searchText(signal: Pick<Signal, 'title' | 'text'>): string {
-  return signal.text.startsWith(signal.title) ? signal.text : `${signal.title}\n${signal.text}`;
 }
 
 export class SqliteSignalWriter {
