@@ -230,8 +230,11 @@ export interface SignalBatchOutput {
    */
   derived?: boolean;
   alerts: AlertUpsert[];
-  /** The detection engine's state after the batch (JSON), when it changed. */
-  detectionState?: JsonValue;
+  /**
+   * The detection engine's state after the batch, as JSON text. Text rather than a value: the engine's snapshot
+   * shares objects with its live state, which the next batch changes while this one is still being written.
+   */
+  detectionState?: string;
 }
 
 export interface Store {
@@ -291,8 +294,12 @@ export interface Store {
    */
   claimSignalStage(owner: string, ttlMs: number): Promise<boolean>;
   releaseSignalStage(owner: string): Promise<void>;
-  /** The oldest stored records the stage has not processed yet, in storage order. */
-  pendingRecords(limit: number): Promise<PendingRecord[]>;
+  /**
+   * The oldest stored records the stage has not processed yet, in storage order. `skip` is the batch this process is
+   * completing right now (the oldest pending records, by seq): they are left out, so that the stage can read and
+   * compute the next batch while that one is being written.
+   */
+  pendingRecords(limit: number, skip?: readonly PendingRecord[]): Promise<PendingRecord[]>;
   /**
    * Stores the batch's signals (skipping any already stored) and upserts its alerts (status and raisedAt of an
    * existing alert are kept), saves the detection state, and marks the records done, in ONE transaction, fenced by

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAzsecError } from '../../src/core/errors.ts';
+import { RULE_SETTINGS_KEY } from '../../src/detections/installation-rules.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { SignalStage } from '../../src/signals/stage/signal-stage.ts';
 import { startSignalStageThread } from '../../src/signals/stage/signal-stage-thread.ts';
@@ -110,6 +111,82 @@ describe('SignalStage', () => {
     // Once: the engine's state from the failed attempt was dropped and reloaded from the store.
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.absorbed).toBe(2);
+  });
+
+  it('reads and computes the next batch while one is written, leaving the batch in flight out', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 10 }, (_, i) => failedSignIn('hank@contoso.com', i)), 'c1');
+    const writing: string[][] = [];
+    const readWhileWriting: Array<{ skipped: string[]; got: string[] }> = [];
+    const observed = overriding(store, {
+      pendingRecords: async (limit: number, skip?: readonly PendingRecord[]) => {
+        const got = await store.pendingRecords(limit, skip);
+        if (writing.length > 0) readWhileWriting.push({ skipped: (skip ?? []).map((r) => r.id), got: got.map((r) => r.id) });
+        return got;
+      },
+      completeRecords: async (owner: string, records: readonly PendingRecord[], output: SignalBatchOutput) => {
+        writing.push(records.map((r) => r.id));
+        // Yield, as a database round trip does, before storing.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        try {
+          return await store.completeRecords(owner, records, output);
+        } finally {
+          writing.pop();
+        }
+      },
+    });
+    expect(await new SignalStage({ store: observed, logger, owner: 'pipelined', batchSize: 4 }).drain()).toBe(true);
+    const ids = Array.from({ length: 10 }, (_, i) => `si-${n - 9 + i}`);
+    expect(readWhileWriting).toEqual([
+      { skipped: ids.slice(0, 4), got: ids.slice(4, 8) },
+      { skipped: ids.slice(4, 8), got: ids.slice(8) },
+      { skipped: ids.slice(8), got: [] },
+    ]);
+    expect(await store.countSignals({})).toBe(10);
+    expect(await store.countPendingRecords()).toBe(0);
+  });
+
+  it('drops the batch computed ahead when the write before it fails: every record goes through the rules once', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 12 }, (_, i) => failedSignIn('ivan@contoso.com', i)), 'c1');
+    let calls = 0;
+    const flaky = overriding(store, {
+      completeRecords: async (owner: string, records: readonly PendingRecord[], output: SignalBatchOutput) => {
+        calls += 1;
+        // The second batch fails while the third (the one that reaches the brute-force threshold) is computed ahead.
+        if (calls === 2) throw new Error('connection reset');
+        return store.completeRecords(owner, records, output);
+      },
+    });
+    const stage = new SignalStage({ store: flaky, logger, owner: 'flaky', batchSize: 4 });
+    await expect(stage.drain()).rejects.toThrow('connection reset');
+    expect(await store.countSignals({})).toBe(4);
+    expect(await stage.drain()).toBe(true);
+    expect(await store.countSignals({})).toBe(12);
+    const alerts = (await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force');
+    // As in one clean pass (see the test above with 12 records in one batch): raised once, two matches absorbed.
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.absorbed).toBe(2);
+  });
+
+  it('drops the batch computed ahead when the rules change: the new rules see it, not the old engine', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 12 }, (_, i) => failedSignIn('judy@contoso.com', i)), 'c1');
+    let now = T0;
+    const clock = { now: () => now, sleep: async () => undefined };
+    let calls = 0;
+    const changing = overriding(store, {
+      completeRecords: async (owner: string, records: readonly PendingRecord[], output: SignalBatchOutput) => {
+        calls += 1;
+        if (calls === 1) {
+          // While the first batch is written (the second, which holds the threshold, is computed ahead), an operator
+          // turns the rule off, and the lease falls due for renewal, which reloads the rules.
+          await store.putSetting(RULE_SETTINGS_KEY, { 'brute-force': { enabled: false } });
+          now += 60_000;
+        }
+        return store.completeRecords(owner, records, output);
+      },
+    });
+    expect(await new SignalStage({ store: changing, logger, owner: 'ops', batchSize: 6, leaseMs: 90_000, clock }).drain()).toBe(true);
+    expect(await store.countSignals({})).toBe(12);
+    expect((await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force')).toEqual([]);
   });
 
   it('lets one stage at a time hold the lease; the other does nothing until the holder lets go', async () => {

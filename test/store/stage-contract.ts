@@ -51,12 +51,29 @@ export function stageContract(getStore: () => Store): void {
 
     expect(await store.claimSignalStage('worker-a', 60_000)).toBe(true);
     const first = pending.slice(0, 2);
-    await store.completeRecords('worker-a', first, { signals: first.map(signalOf), alerts: [alert('a1')], detectionState: { watermark: 1 } });
+    await store.completeRecords('worker-a', first, { signals: first.map(signalOf), alerts: [alert('a1')], detectionState: JSON.stringify({ watermark: 1 }) });
     expect((await store.pendingRecords(10)).map((r) => r.id)).toEqual(['r3']);
     expect(await store.countPendingRecords()).toBe(1);
     expect((await store.searchSignals({ indicator: '198.51.100.9', limit: 10 })).results.map((h) => h.recordId).sort()).toEqual(['r1', 'r2']);
     expect(await store.getDetectionState()).toEqual({ watermark: 1 });
     expect((await store.getAlert('a1'))?.status).toBe('open');
+  });
+
+  it('leaves out the batch being completed, so the next one can be read meanwhile', async () => {
+    const store = getStore();
+    await store.addIntegration(integration('contoso'), { ciphertext: 's' });
+    await store.commit('contoso', 'auditLogs.signIns', ['r1', 'r2', 'r3', 'r4', 'r5'].map((id) => rec(id)), 'c1');
+    const first = await store.pendingRecords(2);
+    expect(first.map((r) => r.id)).toEqual(['r1', 'r2']);
+    const second = await store.pendingRecords(2, first);
+    expect(second.map((r) => r.id)).toEqual(['r3', 'r4']);
+    expect((await store.pendingRecords(10, await store.pendingRecords(10))).map((r) => r.id)).toEqual([]);
+    // Leaving them out is not completing them.
+    expect(await store.countPendingRecords()).toBe(5);
+    expect(await store.claimSignalStage('worker-a', 60_000)).toBe(true);
+    await store.completeRecords('worker-a', first, { signals: first.map(signalOf), alerts: [] });
+    expect((await store.pendingRecords(10, second)).map((r) => r.id)).toEqual(['r5']);
+    expect((await store.pendingRecords(10)).map((r) => r.id)).toEqual(['r3', 'r4', 'r5']);
   });
 
   it('fences the batch commit with the stage lease: another owner writes nothing', async () => {

@@ -20,7 +20,7 @@ import { isAzsecError } from '../../core/errors.ts';
 import type { DetectionEngine } from '../../detections/engine.ts';
 import { createEngine, loadInstallationRules } from '../../detections/installation-rules.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { AlertUpsert, JsonValue, PendingRecord, Store } from '../../store/store.ts';
+import type { AlertUpsert, PendingRecord, Store } from '../../store/store.ts';
 import type { Signal } from '../signal.ts';
 import { signalOfObject } from '../signal-of-record.ts';
 
@@ -60,6 +60,17 @@ function parseObject(raw: string): Record<string, unknown> | null {
   }
 }
 
+/** A batch of records with everything the stage computed for it, ready to be stored. */
+interface PreparedBatch {
+  records: PendingRecord[];
+  signals: Signal[];
+  alerts: AlertUpsert[];
+  /** JSON text of the engine's state after the batch; undefined with the rules off. */
+  detectionState: string | undefined;
+  /** The engine that evaluated the batch. */
+  engine: DetectionEngine | undefined;
+}
+
 export class SignalStage {
   readonly #store: Store;
   readonly #logger: Logger;
@@ -78,6 +89,8 @@ export class SignalStage {
   #woken = false;
   #reportedRuleErrors = new Map<string, number>();
   #idleWaiters: Array<(held: boolean) => void> = [];
+  /** The next batch, computed while the previous one was written (processBatch). */
+  #ahead: PreparedBatch | undefined;
   readonly progress: StageProgress = { records: 0, signals: 0, alerts: 0 };
 
   constructor(opts: SignalStageOptions) {
@@ -151,9 +164,53 @@ export class SignalStage {
    * 0 when there was nothing to do or another process holds the stage.
    */
   async processBatch(): Promise<number> {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
     if (!(await this.#ensureLease())) return 0;
-    const records = await this.#store.pendingRecords(this.#batchSize);
-    if (records.length === 0) return 0;
+    // A batch computed ahead is used only by the engine that computed it: after a lease renewal reloaded changed
+    // rules, the new engine starts from the stored state, which does not hold that batch.
+    const batch = ahead !== undefined && ahead.engine === this.#engine ? ahead : this.#prepare(await this.#store.pendingRecords(this.#batchSize));
+    if (batch.records.length === 0) return 0;
+    // The next batch is read and computed while this one is written. On PostgreSQL that overlaps azsec's CPU with
+    // the server's (the write is most of a batch's time there); SQLite's writes are synchronous, so it changes nothing.
+    const written = this.#store.completeRecords(this.#owner, batch.records, {
+      signals: batch.signals,
+      // #signalOf computes each signal with signal-of-record.ts, as the store's SignalDeriver does.
+      derived: true,
+      alerts: batch.alerts,
+      ...(batch.detectionState === undefined ? {} : { detectionState: batch.detectionState }),
+    });
+    const next = this.#prepareNext(batch.records);
+    try {
+      await written;
+    } catch (error) {
+      // The engine saw a batch that was not stored (and the one after it): its state is ahead of the stored one.
+      // Reload it before going on.
+      await next;
+      this.#engine = undefined;
+      this.#rulesFingerprint = undefined;
+      if (isAzsecError(error, 'ERR_LEASE_LOST')) {
+        this.#holding = false;
+        return 0;
+      }
+      throw error;
+    }
+    this.#ahead = await next;
+    this.progress.records += batch.records.length;
+    this.progress.signals += batch.signals.length;
+    this.progress.alerts += batch.alerts.length;
+    if (batch.alerts.length > 0) {
+      for (const a of batch.alerts) {
+        if (a.absorbed === 0) this.#logger.warn({ rule: a.ruleId, severity: a.severity, integration: a.integration }, `alert raised: ${a.title}`);
+      }
+      this.#onAlerts?.(batch.alerts);
+    }
+    this.#reportRuleErrors();
+    return batch.records.length;
+  }
+
+  /** Signals, alerts and the engine's state after them, for a batch of records (the engine sees them in order). */
+  #prepare(records: PendingRecord[]): PreparedBatch {
     const engine = this.#engine;
     const signals: Signal[] = [];
     const alerts = new Map<string, AlertUpsert>();
@@ -163,37 +220,25 @@ export class SignalStage {
       signals.push(signal.signal);
       if (engine !== undefined) for (const a of engine.evaluate(signal.signal, signal.raw)) alerts.set(a.id, a);
     }
-    const raised = [...alerts.values()];
+    // Serialized now: the snapshot shares objects with the engine, which the next batch changes during this write.
+    const detectionState = records.length === 0 || engine === undefined ? undefined : JSON.stringify(engine.snapshot());
+    return { records, signals, alerts: [...alerts.values()], detectionState, engine };
+  }
+
+  /**
+   * The batch after `current`, read and computed while `current` is written; undefined when there is none or it
+   * could not be had (the next round reads it again, and reports a failure then).
+   */
+  async #prepareNext(current: readonly PendingRecord[]): Promise<PreparedBatch | undefined> {
     try {
-      await this.#store.completeRecords(this.#owner, records, {
-        signals,
-        // #signalOf computes each signal with signal-of-record.ts, as the store's SignalDeriver does.
-        derived: true,
-        alerts: raised,
-        // The snapshot is plain JSON by construction (the engine validates it against its schema on restore).
-        ...(engine === undefined ? {} : { detectionState: engine.snapshot() as unknown as JsonValue }),
-      });
-    } catch (error) {
-      // The engine saw a batch that was not stored: its state is ahead of the stored one. Reload it before going on.
+      const records = await this.#store.pendingRecords(this.#batchSize, current);
+      return records.length === 0 ? undefined : this.#prepare(records);
+    } catch {
+      // The engine may have seen part of the batch: start again from the stored state.
       this.#engine = undefined;
       this.#rulesFingerprint = undefined;
-      if (isAzsecError(error, 'ERR_LEASE_LOST')) {
-        this.#holding = false;
-        return 0;
-      }
-      throw error;
+      return undefined;
     }
-    this.progress.records += records.length;
-    this.progress.signals += signals.length;
-    this.progress.alerts += raised.length;
-    if (raised.length > 0) {
-      for (const a of raised) {
-        if (a.absorbed === 0) this.#logger.warn({ rule: a.ruleId, severity: a.severity, integration: a.integration }, `alert raised: ${a.title}`);
-      }
-      this.#onAlerts?.(raised);
-    }
-    this.#reportRuleErrors();
-    return records.length;
   }
 
   #signalOf(r: PendingRecord): { signal: Signal; raw: Record<string, unknown> } | null {
@@ -230,6 +275,7 @@ export class SignalStage {
       }
     } finally {
       // A one-off drain (poll --once, tests) must not keep others out for a lease period after it is done.
+      this.#ahead = undefined;
       if (this.#holding) await this.#store.releaseSignalStage(this.#owner).catch(() => undefined);
       this.#holding = false;
     }
@@ -252,6 +298,7 @@ export class SignalStage {
         await this.#idle(signal);
       }
     } finally {
+      this.#ahead = undefined;
       if (this.#holding) await this.#store.releaseSignalStage(this.#owner).catch(() => undefined);
       this.#holding = false;
       for (const resolve of this.#idleWaiters.splice(0)) resolve(false);

@@ -31,14 +31,17 @@ export async function releaseStage(pool: Pool, owner: string): Promise<void> {
   await runQuery(pool, 'releaseSignalStage', 'UPDATE signal_stage SET owner = NULL, lease_expires_ms = 0 WHERE id = 1 AND owner = $1', [owner]);
 }
 
-export async function pendingRecords(pool: Pool, limit: number): Promise<PendingRecord[]> {
+export async function pendingRecords(pool: Pool, limit: number, skip: readonly PendingRecord[]): Promise<PendingRecord[]> {
+  // Leaving out the seqs themselves (not "after the last one"): with several workers a record with a lower seq can
+  // be committed later, and it must not wait behind the batch being written.
   const rows = await runQuery<PendingRow>(
     pool,
     'pendingRecords',
     `SELECT r.seq, r.integration, coalesce(i.tenant_id, '') AS tenant_id, r.check_id, r.id, r.version, r.time, r.raw
      FROM signal_queue q JOIN records r ON r.seq = q.seq LEFT JOIN integrations i ON i.name = r.integration
+     ${skip.length > 0 ? 'WHERE NOT (q.seq = ANY($2::bigint[]))' : ''}
      ORDER BY q.seq LIMIT $1`,
-    [limit],
+    skip.length > 0 ? [limit, skip.map((r) => r.seq)] : [limit],
   );
   return rows.map(pendingFromRow);
 }
@@ -79,7 +82,7 @@ export async function completeRecords(pool: Pool, owner: string, records: readon
       const now = new Date().toISOString();
       for (const a of output.alerts) await upsertAlert(client, a, now);
       if (output.detectionState !== undefined) {
-        await client.query('UPDATE signal_stage SET detection_state = $1 WHERE id = 1', [JSON.stringify(output.detectionState)]);
+        await client.query('UPDATE signal_stage SET detection_state = $1 WHERE id = 1', [output.detectionState]);
       }
   });
 }

@@ -385,8 +385,8 @@ class PgStore implements PostgresStore {
     return stage.releaseStage(this.pool, owner);
   }
 
-  pendingRecords(limit: number): Promise<PendingRecord[]> {
-    return stage.pendingRecords(this.pool, limit);
+  pendingRecords(limit: number, skip: readonly PendingRecord[] = []): Promise<PendingRecord[]> {
+    return stage.pendingRecords(this.pool, limit, skip);
   }
 
   countPendingRecords(): Promise<number> {

@@ -41,7 +41,7 @@ export class SqliteSignalStage {
     this.#pending = both.prepare(`
       SELECT r.seq, r.integration, coalesce(i.tenant_id, '') AS tenant_id, r.check_id, r.id, r.version, r.time, r.raw
       FROM records r LEFT JOIN integrations i ON i.name = r.integration
-      WHERE r.seq > (SELECT done_seq FROM signal_stage WHERE id = 1)
+      WHERE r.seq > max((SELECT done_seq FROM signal_stage WHERE id = 1), ?)
       ORDER BY r.seq LIMIT ?`);
     this.#countPending = both.prepare('SELECT count(*) AS n FROM records WHERE seq > (SELECT done_seq FROM signal_stage WHERE id = 1)');
     this.#holder = db.prepare('SELECT owner, lease_expires_ms, done_seq FROM signal_stage WHERE id = 1');
@@ -59,8 +59,9 @@ export class SqliteSignalStage {
     this.#release.run(owner);
   }
 
-  pending(limit: number): PendingRecord[] {
-    return (this.#pending.all(limit) as unknown as PendingRow[]).map(pendingFromRow);
+  /** `skip` is the oldest pending records (a batch being completed): one writer stores in seq order, so "after its last". */
+  pending(limit: number, skip: readonly PendingRecord[]): PendingRecord[] {
+    return (this.#pending.all(skip.at(-1)?.seq ?? 0, limit) as unknown as PendingRow[]).map(pendingFromRow);
   }
 
   countPending(): number {
@@ -85,7 +86,7 @@ export class SqliteSignalStage {
       lastSeq: records.at(-1)?.seq ?? null,
       signals,
       alerts: output.alerts,
-      detectionState: output.detectionState === undefined ? undefined : JSON.stringify(output.detectionState),
+      detectionState: output.detectionState,
     };
   }
 

@@ -424,9 +424,9 @@ class SqliteStore implements Store {
     this.#run('releaseSignalStage', () => stage.release(owner));
   }
 
-  async pendingRecords(limit: number): Promise<PendingRecord[]> {
+  async pendingRecords(limit: number, skip: readonly PendingRecord[] = []): Promise<PendingRecord[]> {
     const stage = this.#stageSql;
-    return this.#run('pendingRecords', () => stage.pending(limit));
+    return this.#run('pendingRecords', () => stage.pending(limit, skip));
   }
 
   async countPendingRecords(): Promise<number> {
