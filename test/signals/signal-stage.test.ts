@@ -1,6 +1,8 @@
 // The signal stage over a real SQLite store: every stored record gets its signal once, detection state carries over
 // a restart (a threshold reached across two processes' batches still fires), a failed batch stores nothing and is
-// redone, one stage at a time holds the lease, and the worker-thread wrapper wakes on commits and reports idle.
+// redone, the next batch is computed while one is written and dropped, with what the rules engine saw of it, whenever
+// it will not be stored as computed, one stage at a time holds the lease, and the worker-thread wrapper wakes on
+// commits and reports idle.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -187,6 +189,73 @@ describe('SignalStage', () => {
     expect(await new SignalStage({ store: changing, logger, owner: 'ops', batchSize: 6, leaseMs: 90_000, clock }).drain()).toBe(true);
     expect(await store.countSignals({})).toBe(12);
     expect((await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force')).toEqual([]);
+  });
+
+  it('drops the batch computed ahead when renewing the lease fails: every record goes through the rules once', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 12 }, (_, i) => failedSignIn('karl@contoso.com', i)), 'c1');
+    let now = T0;
+    const clock = { now: () => now, sleep: async () => undefined };
+    let claims = 0;
+    const flaky = overriding(store, {
+      claimSignalStage: async (owner: string, ttlMs: number) => {
+        claims += 1;
+        // The renewal due after the first batch (the second is computed ahead by then) meets a database error.
+        if (claims === 2) throw new Error('connection reset');
+        return store.claimSignalStage(owner, ttlMs);
+      },
+      completeRecords: async (owner: string, records: readonly PendingRecord[], output: SignalBatchOutput) => {
+        now += 60_000;
+        return store.completeRecords(owner, records, output);
+      },
+    });
+    const stage = new SignalStage({ store: flaky, logger, owner: 'renewing', batchSize: 4, leaseMs: 90_000, clock });
+    await expect(stage.drain()).rejects.toThrow('connection reset');
+    expect(await store.countSignals({})).toBe(4);
+    expect(await stage.drain()).toBe(true);
+    expect(await store.countSignals({})).toBe(12);
+    const alerts = (await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.absorbed).toBe(2);
+  });
+
+  it('drops what the engine saw of a batch that failed half-way through, and redoes the batch once', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 12 }, (_, i) => failedSignIn('lena@contoso.com', i)), 'c1');
+    let broken = true;
+    const flaky = overriding(store, {
+      pendingRecords: async (limit: number, skip?: readonly PendingRecord[]) => {
+        const records = await store.pendingRecords(limit, skip);
+        if (!broken) return records;
+        broken = false;
+        // The 11th record cannot be read: the first ten (the brute-force threshold) have been through the rules.
+        return records.map((r, i) => (i === 10 ? Object.defineProperty({ ...r }, 'raw', { get: () => { throw new Error('unreadable'); } }) : r));
+      },
+    });
+    const stage = new SignalStage({ store: flaky, logger, owner: 'half' });
+    await expect(stage.drain()).rejects.toThrow('unreadable');
+    expect(await store.countSignals({})).toBe(0);
+    expect(await stage.drain()).toBe(true);
+    expect(await store.countSignals({})).toBe(12);
+    const alerts = (await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.absorbed).toBe(2);
+  });
+
+  it('drops the batch computed ahead when a drain ends on an error after a stored batch', async () => {
+    await store.commit('contoso', 'auditLogs.signIns', Array.from({ length: 16 }, (_, i) => failedSignIn('mona@contoso.com', i)), 'c1');
+    let calls = 0;
+    const onAlerts = (): void => {
+      calls += 1;
+      // The third batch raised the alert and is stored; the fourth, computed ahead, absorbed four more matches.
+      if (calls === 1) throw new Error('listener failed');
+    };
+    const stage = new SignalStage({ store, logger, owner: 'listening', batchSize: 4, onAlerts });
+    await expect(stage.drain()).rejects.toThrow('listener failed');
+    expect(await store.countSignals({})).toBe(12);
+    expect(await stage.drain()).toBe(true);
+    expect(await store.countSignals({})).toBe(16);
+    const alerts = (await store.listAlerts({ limit: 10 })).alerts.filter((a) => a.ruleId === 'brute-force');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.absorbed).toBe(6);
   });
 
   it('lets one stage at a time hold the lease; the other does nothing until the holder lets go', async () => {

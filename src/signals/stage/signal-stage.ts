@@ -166,7 +166,15 @@ export class SignalStage {
   async processBatch(): Promise<number> {
     const ahead = this.#ahead;
     this.#ahead = undefined;
-    if (!(await this.#ensureLease())) return 0;
+    let held: boolean;
+    try {
+      held = await this.#ensureLease();
+    } catch (error) {
+      if (ahead !== undefined) this.#forget(ahead);
+      throw error;
+    }
+    // (Without the lease, #ensureLease has dropped the engine, and with it what it saw of a batch computed ahead.)
+    if (!held) return 0;
     // A batch computed ahead is used only by the engine that computed it: after a lease renewal reloaded changed
     // rules, the new engine starts from the stored state, which does not hold that batch.
     const batch = ahead !== undefined && ahead.engine === this.#engine ? ahead : this.#prepare(await this.#store.pendingRecords(this.#batchSize));
@@ -184,11 +192,9 @@ export class SignalStage {
     try {
       await written;
     } catch (error) {
-      // The engine saw a batch that was not stored (and the one after it): its state is ahead of the stored one.
-      // Reload it before going on.
+      // The engine saw a batch that was not stored (and the one after it).
+      this.#forget(batch);
       await next;
-      this.#engine = undefined;
-      this.#rulesFingerprint = undefined;
       if (isAzsecError(error, 'ERR_LEASE_LOST')) {
         this.#holding = false;
         return 0;
@@ -214,15 +220,31 @@ export class SignalStage {
     const engine = this.#engine;
     const signals: Signal[] = [];
     const alerts = new Map<string, AlertUpsert>();
-    for (const r of records) {
-      const signal = this.#signalOf(r);
-      if (signal === null) continue;
-      signals.push(signal.signal);
-      if (engine !== undefined) for (const a of engine.evaluate(signal.signal, signal.raw)) alerts.set(a.id, a);
+    try {
+      for (const r of records) {
+        const signal = this.#signalOf(r);
+        if (signal === null) continue;
+        signals.push(signal.signal);
+        if (engine !== undefined) for (const a of engine.evaluate(signal.signal, signal.raw)) alerts.set(a.id, a);
+      }
+      // Serialized now: the snapshot shares objects with the engine, which the next batch changes during this write.
+      const detectionState = records.length === 0 || engine === undefined ? undefined : JSON.stringify(engine.snapshot());
+      return { records, signals, alerts: [...alerts.values()], detectionState, engine };
+    } catch (error) {
+      // The engine may have seen part of the batch.
+      this.#forget({ engine });
+      throw error;
     }
-    // Serialized now: the snapshot shares objects with the engine, which the next batch changes during this write.
-    const detectionState = records.length === 0 || engine === undefined ? undefined : JSON.stringify(engine.snapshot());
-    return { records, signals, alerts: [...alerts.values()], detectionState, engine };
+  }
+
+  /**
+   * A batch the engine saw will not be stored (now): the engine's state is ahead of the stored one, so it is dropped
+   * and the next batch reloads it from the store. Nothing to do when that engine is already gone.
+   */
+  #forget(batch: Pick<PreparedBatch, 'engine'>): void {
+    if (batch.engine === undefined || batch.engine !== this.#engine) return;
+    this.#engine = undefined;
+    this.#rulesFingerprint = undefined;
   }
 
   /**
@@ -234,11 +256,14 @@ export class SignalStage {
       const records = await this.#store.pendingRecords(this.#batchSize, current);
       return records.length === 0 ? undefined : this.#prepare(records);
     } catch {
-      // The engine may have seen part of the batch: start again from the stored state.
-      this.#engine = undefined;
-      this.#rulesFingerprint = undefined;
+      // #prepare has dropped the engine if it saw part of the batch.
       return undefined;
     }
+  }
+
+  #dropAhead(): void {
+    if (this.#ahead !== undefined) this.#forget(this.#ahead);
+    this.#ahead = undefined;
   }
 
   #signalOf(r: PendingRecord): { signal: Signal; raw: Record<string, unknown> } | null {
@@ -275,7 +300,7 @@ export class SignalStage {
       }
     } finally {
       // A one-off drain (poll --once, tests) must not keep others out for a lease period after it is done.
-      this.#ahead = undefined;
+      this.#dropAhead();
       if (this.#holding) await this.#store.releaseSignalStage(this.#owner).catch(() => undefined);
       this.#holding = false;
     }
@@ -298,7 +323,7 @@ export class SignalStage {
         await this.#idle(signal);
       }
     } finally {
-      this.#ahead = undefined;
+      this.#dropAhead();
       if (this.#holding) await this.#store.releaseSignalStage(this.#owner).catch(() => undefined);
       this.#holding = false;
       for (const resolve of this.#idleWaiters.splice(0)) resolve(false);
