@@ -4,8 +4,9 @@
 // The tables are those the records file had up to its migration 7 (see migrations.ts for the reasons behind their
 // columns), with two differences made for ingest cost (issue 5):
 // - signals.signal may be NULL: the signal stage writes no JSON for a signal it computed from its record with the
-//   store's normalizer, and readers compute the signal again from the record (sqlite-signal-derivation.ts). The JSON
-//   was half of what the stage wrote per record. Signals handed in whole (reindex, imports, tests) keep their JSON.
+//   store's normalizer, and readers compute the signal again from the record (sqlite-signal-reader.ts,
+//   sqlite-analyst-views.ts). The JSON was half of what the stage wrote per record. Signals handed in whole (reindex,
+//   imports, tests) keep their JSON.
 // - FTS5 automerge 16 instead of 8: each indexed term is rewritten about log16 instead of log8 times as the index
 //   grows (10 % fewer bytes written by the stage); a term lookup probes more segments per level, which costs
 //   microseconds (measured at 5,000,000 signals: docs/signals.md).

@@ -8,7 +8,7 @@ import { SIGNALS_SCHEMA } from './signals-file.ts';
 
 const S = SIGNALS_SCHEMA;
 
-/** The name and arguments of the SQL function the views compute a signal with. */
+/** The name of the SQL function the views compute a signal with (registered by sqlite-sql-child.ts). */
 export const SIGNAL_FUNCTION = 'azsec_signal';
 
 export const ANALYST_VIEWS_SQL = `

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { AzsecError } from '../../core/errors.ts';
 import { READ_ONLY_MESSAGE, checkLimits, singleStatement, sqlError } from '../analyst-sql.ts';
 import type { JsonValue, SqlResult } from '../store.ts';
+import { isInMemoryPath } from './signals-file.ts';
 
 const CHILD = fileURLToPath(new URL('./sqlite-sql-child.ts', import.meta.url));
 /** How long the child may take to start and open the database before the query's own limit applies. */
@@ -24,7 +25,7 @@ export interface SqliteQueryFiles {
 export async function querySqliteReadOnly(files: SqliteQueryFiles, sql: string, opts: { timeoutMs: number; maxRows: number }): Promise<SqlResult> {
   checkLimits(opts);
   const statement = singleStatement(sql);
-  if (files.path === '' || files.path === ':memory:') {
+  if (isInMemoryPath(files.path)) {
     throw sqlError('azsec sql needs a database file; an in-memory store cannot be opened by a second connection.');
   }
   return new Promise<SqlResult>((resolve, reject) => {
